@@ -1,0 +1,30 @@
+//! Delivery time ran out in the sender's queue (RFC 3463 X.4.7; Postfix, Sendmail, Exim, OpenSMTPD wording).
+
+/// Lower-case phrases of responses that mean this cause, matched as substrings.
+pub const PHRASES: &[&str] = &[
+    "delivery time expired",
+    "envelope expired",
+    "expired",
+    "giving up on",
+    "gave up",
+    "could not be delivered within",
+    "have not been able to deliver",
+    "retry time not reached for any host after a long failure period",
+    "retry timeout exceeded",
+    "message timed out",
+    "maximum time in queue",
+    "message was not delivered within",
+    "too long in queue",
+    "in queue too long",
+    "was too old",
+    "undeliverable for",
+    "queue time",
+    "message could not be delivered for",
+    "has not been delivered for",
+    "remained in the queue",
+    "time limit exceeded",
+    "queue expired",
+    "delivery attempts will continue to be made for",
+    "maximum queue time",
+    "unable to deliver for",
+];

@@ -1,0 +1,32 @@
+//! DNS, routing or connection failures on the way to the recipient.
+
+/// Lower-case phrases of responses that mean this cause, matched as substrings.
+pub const PHRASES: &[&str] = &[
+    "could not connect",
+    "connection refused",
+    "connection reset",
+    "connection timed out",
+    "connection dropped",
+    "lost connection",
+    "network is unreachable",
+    "no route to host",
+    "timeout while connecting",
+    "unable to connect",
+    "dns lookup failure",
+    "temporary dns error",
+    "host is unreachable",
+    "mail loop",
+    "loop detected",
+    "loops back to myself",
+    "too many hops",
+    "hop count exceeded",
+    "routing loop",
+    "malformed or unexpected name server reply",
+    "conversation with",
+    "timed out",
+    "timeout",
+    "connect to",
+    "name server",
+    "message probably in an endless loop",
+    "network error",
+];

@@ -1,0 +1,32 @@
+//! The envelope sender (MAIL FROM) was refused.
+
+/// Lower-case phrases of responses that mean this cause, matched as substrings.
+pub const PHRASES: &[&str] = &[
+    "sender rejected",
+    "sender address rejected",
+    "sender denied",
+    "sender is rejected",
+    "sender not allowed",
+    "sender verify failed",
+    "sender verification",
+    "domain of sender address",
+    "sender domain",
+    "rejected sender",
+    "bad sender",
+    "invalid sender",
+    "sender unknown",
+    "unknown sender",
+    "mail from",
+    "from address",
+    "envelope sender",
+    "return path",
+    "sender address",
+    "your address",
+    "sender is not",
+    "address verification failed",
+    "you are not permitted to send",
+    "sender blocked",
+    "sender is blocked",
+    "not allowed to send from",
+    "domain has no mx record for sender",
+];

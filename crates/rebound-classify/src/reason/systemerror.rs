@@ -1,0 +1,32 @@
+//! The remote mail system failed: configuration, internal errors, loops.
+
+/// Lower-case phrases of responses that mean this cause, matched as substrings.
+pub const PHRASES: &[&str] = &[
+    "internal error",
+    "local error",
+    "server error",
+    "system error",
+    "temporary failure",
+    "temporarily unavailable",
+    "configuration error",
+    "misconfiguration",
+    "mail system error",
+    "error in processing",
+    "server configuration problem",
+    "too many hops",
+    "loop",
+    "unable to deliver",
+    "could not deliver",
+    "delivery failed",
+    "service unavailable",
+    "service not available",
+    "resources temporarily unavailable",
+    "local configuration",
+    "unexpected error",
+    "i/o error",
+    "database error",
+    "server busy",
+    "system busy",
+    "try again later",
+    "exceeded the maximum number of hops",
+];

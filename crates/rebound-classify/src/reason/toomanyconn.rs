@@ -1,0 +1,15 @@
+//! Too many connections or recipients at once.
+
+/// Lower-case phrases of responses that mean this cause, matched as substrings.
+pub const PHRASES: &[&str] = &[
+    "too many connections",
+    "too many concurrent",
+    "too many simultaneous",
+    "connection limit",
+    "max connections",
+    "maximum number of connections",
+    "too many sessions",
+    "concurrency",
+    "connections from your host",
+    "too many recipients for this message",
+];

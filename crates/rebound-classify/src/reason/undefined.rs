@@ -1,0 +1,4 @@
+//! No reason could be found (placeholder class, never matched by text).
+
+/// Lower-case phrases of responses that mean this cause, matched as substrings.
+pub const PHRASES: &[&str] = &[];

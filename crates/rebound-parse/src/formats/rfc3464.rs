@@ -1,0 +1,149 @@
+//! RFC 3464 delivery status notifications and their RFC 6533 internationalised form.
+//!
+//! The `message/delivery-status` body is one block of per-message fields followed by one block
+//! of per-recipient fields for each recipient (RFC 3464 §2.1), separated by blank lines. Some
+//! MTAs omit the blank lines or put the fields in a `text/plain` part; a new `Final-Recipient`
+//! (or `Original-Recipient` after one) therefore also starts a new recipient.
+
+use crate::mail::{Mail, unfold};
+use crate::report::{Action, Recipient};
+use crate::text;
+
+/// Per-message fields that matter to us (RFC 3464 §2.2).
+#[derive(Debug, Default, Clone)]
+pub struct MessageFields {
+    /// `Reporting-MTA` host.
+    pub reporting_mta: Option<String>,
+}
+
+/// Splits `body` into fields; `None` marks a blank line between blocks.
+fn fields(body: &str) -> Vec<Option<(String, String)>> {
+    let mut out: Vec<Option<(String, String)>> = Vec::new();
+    for line in body.lines() {
+        if line.trim().is_empty() {
+            out.push(None);
+        } else if line.starts_with([' ', '\t']) {
+            if let Some(Some((_, v))) = out.last_mut() {
+                v.push(' ');
+                v.push_str(line.trim());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            let name = name.trim();
+            if !name.is_empty() && !name.contains(' ') {
+                out.push(Some((name.to_ascii_lowercase(), value.trim().to_string())));
+            }
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Building {
+    recipient: Recipient,
+    final_recipient: Option<String>,
+    original_recipient: Option<String>,
+}
+
+impl Building {
+    fn started(&self) -> bool {
+        self.final_recipient.is_some() || self.original_recipient.is_some()
+    }
+
+    /// The Final-Recipient when it is a full address, else the Original-Recipient.
+    fn finish(mut self) -> Recipient {
+        let f = self.final_recipient.unwrap_or_default();
+        let o = self.original_recipient.unwrap_or_default();
+        self.recipient.address = if f.contains('@') || !o.contains('@') {
+            f
+        } else {
+            o
+        };
+        self.recipient
+    }
+}
+
+/// Parses RFC 3464 field blocks in `body` into the per-message fields and the recipients in
+/// order.
+pub fn parse_fields(body: &str) -> (MessageFields, Vec<Recipient>) {
+    let mut msg = MessageFields::default();
+    let mut out = Vec::new();
+    let mut cur = Building::default();
+    for f in fields(body) {
+        let Some((name, value)) = f else {
+            if cur.started() {
+                out.push(std::mem::take(&mut cur).finish());
+            }
+            continue;
+        };
+        let value = unfold(&value);
+        match name.as_str() {
+            "final-recipient" => {
+                if cur.final_recipient.is_some() {
+                    out.push(std::mem::take(&mut cur).finish());
+                }
+                cur.final_recipient = Some(typed_address(&value));
+            }
+            "original-recipient" => {
+                if cur.original_recipient.is_some() {
+                    out.push(std::mem::take(&mut cur).finish());
+                }
+                cur.original_recipient = Some(typed_address(&value));
+            }
+            "action" => cur.recipient.action = Action::parse(&value),
+            "status" => cur.recipient.status = text::status_code(&value).map(str::to_string),
+            "remote-mta" => cur.recipient.remote_mta = Some(typed_value(&value).to_string()),
+            "diagnostic-code" => {
+                let (kind, rest) = match value.split_once(';') {
+                    Some((k, rest)) if !k.trim().contains(' ') => {
+                        (Some(k.trim().to_ascii_uppercase()), rest.trim())
+                    }
+                    _ => (None, value.trim()),
+                };
+                cur.recipient.diagnostic_type = kind;
+                cur.recipient.diagnostic = text::squeeze(rest);
+            }
+            "reporting-mta" => msg.reporting_mta = Some(typed_value(&value).to_string()),
+            _ => {}
+        }
+    }
+    if cur.started() {
+        out.push(cur.finish());
+    }
+    out.retain(|r| !r.address.is_empty());
+    (msg, out)
+}
+
+/// The value after `type;` in an RFC 3464 typed field (`rfc822; a@b`, `dns; host`).
+fn typed_value(value: &str) -> &str {
+    match value.split_once(';') {
+        Some((_, v)) => v.trim(),
+        None => value.trim(),
+    }
+}
+
+fn typed_address(value: &str) -> String {
+    let v = typed_value(value);
+    match text::address(v) {
+        Some(a) => a.to_string(),
+        None => v.trim_matches(['<', '>', ' ']).to_string(),
+    }
+}
+
+/// Reads the status parts of `mail`; `None` when it has none with a recipient.
+pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
+    let mut all = Vec::new();
+    for part in &mail.status_parts {
+        let (_, rs) = parse_fields(part);
+        all.extend(rs);
+    }
+    if all.is_empty() {
+        // DSN fields pasted into a text part (some gateways do so).
+        let t = &mail.text;
+        let at = text::find_ci(t, "\nfinal-recipient:")
+            .or_else(|| text::find_ci(t, "\noriginal-recipient:"))?;
+        let start = t[..at].rfind("\n\n").map(|p| p + 1).unwrap_or(at);
+        let (_, rs) = parse_fields(&t[start..]);
+        all = rs;
+    }
+    if all.is_empty() { None } else { Some(all) }
+}

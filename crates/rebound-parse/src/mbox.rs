@@ -1,0 +1,89 @@
+//! Splitting an mbox file (RFC 4155) into messages.
+
+/// True when `bytes` starts like an mbox file (a `From ` separator line).
+pub fn is_mbox(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"From ") && bytes.iter().take(1024).any(|b| matches!(b, b'\n' | b'\r'))
+}
+
+/// Splits an mbox into messages whatever its line endings: a file with lone CRs (old Mac) is
+/// read with them as line ends.
+pub fn split_any(bytes: &[u8]) -> Vec<std::borrow::Cow<'_, [u8]>> {
+    let lone_cr = bytes.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n');
+    if lone_cr {
+        let lf: Vec<u8> = bytes
+            .iter()
+            .map(|b| if *b == b'\r' { b'\n' } else { *b })
+            .collect();
+        split(&lf)
+            .into_iter()
+            .map(|m| std::borrow::Cow::Owned(m.to_vec()))
+            .collect()
+    } else {
+        split(bytes)
+            .into_iter()
+            .map(std::borrow::Cow::Borrowed)
+            .collect()
+    }
+}
+
+/// Splits an mbox into its messages (without the `From ` separator lines). Lines quoted as
+/// `>From ` are left as they are: they do not matter to bounce reading.
+pub fn split(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..])
+            .map(|e| pos + e + 1)
+            .unwrap_or(bytes.len());
+        let line = &bytes[pos..end];
+        let at_line_start = pos == 0 || bytes[pos - 1] == b'\n';
+        let separator = at_line_start
+            && is_separator(line)
+            && (pos == 0 || bytes[..pos].ends_with(b"\n\n") || bytes[..pos].ends_with(b"\r\n\r\n"));
+        if separator {
+            if let Some(s) = start {
+                out.push(trim_trailing_blank(&bytes[s..pos]));
+            }
+            start = Some(end);
+        }
+        pos = end;
+    }
+    if let Some(s) = start {
+        out.push(trim_trailing_blank(&bytes[s..]));
+    }
+    out
+}
+
+/// An RFC 4155 separator: `From `, a sender token, then a date (which has digits).
+fn is_separator(line: &[u8]) -> bool {
+    let Some(rest) = line.strip_prefix(b"From ") else {
+        return false;
+    };
+    let mut words = rest.split(|b| *b == b' ').filter(|w| !w.is_empty());
+    words.next().is_some() && words.any(|w| w.iter().any(u8::is_ascii_digit))
+}
+
+fn trim_trailing_blank(b: &[u8]) -> &[u8] {
+    let mut e = b.len();
+    while e > 0 && matches!(b[e - 1], b'\n' | b'\r') {
+        e -= 1;
+    }
+    &b[..e]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_on_from_lines_after_blank_lines() {
+        let m = b"From a@b Mon Jan 1 00:00:00 2024\nSubject: one\n\nFrom here on\n\nFrom c@d Tue Jan 2 00:00:00 2024\nSubject: two\n\nbody\n";
+        let parts = split(m);
+        assert_eq!(parts.len(), 2);
+        assert!(parts[0].ends_with(b"From here on"));
+        assert!(parts[1].starts_with(b"Subject: two"));
+        assert!(is_mbox(m));
+        assert!(!is_mbox(b"Subject: x\n"));
+    }
+}

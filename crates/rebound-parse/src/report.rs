@@ -1,0 +1,120 @@
+//! The facts a bounce report states, before any policy is applied.
+
+use serde::Serialize;
+
+/// What a report says happened to one recipient (RFC 3464 §2.3.3 `Action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Delivery failed for good.
+    Failed,
+    /// Delivery is still being retried.
+    Delayed,
+    /// Delivered to the recipient's mailbox.
+    Delivered,
+    /// Handed to a system that will not report further.
+    Relayed,
+    /// Delivered and forwarded to several addresses.
+    Expanded,
+}
+
+impl Action {
+    /// Reads an `Action:` value; unknown words give `None`.
+    pub fn parse(text: &str) -> Option<Action> {
+        let t = text.trim().to_ascii_lowercase();
+        // Some MTAs write "failed (bad destination mailbox address)" or "expired".
+        let word = t
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("");
+        Some(match word {
+            "failed" | "failure" | "expired" => Action::Failed,
+            "delayed" | "delay" => Action::Delayed,
+            "delivered" | "deliverable" => Action::Delivered,
+            "relayed" => Action::Relayed,
+            "expanded" => Action::Expanded,
+            _ => return None,
+        })
+    }
+
+    /// The lower-case name used in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Failed => "failed",
+            Action::Delayed => "delayed",
+            Action::Delivered => "delivered",
+            Action::Relayed => "relayed",
+            Action::Expanded => "expanded",
+        }
+    }
+}
+
+/// What kind of message the report is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    /// Not a report at all: no recipients.
+    #[default]
+    NotReport,
+    /// A delivery status notification or non-delivery report.
+    Delivery,
+    /// An automatic reply (RFC 3834): out of office, vacation.
+    AutoReply,
+    /// A spam complaint (RFC 5965 ARF).
+    Feedback,
+}
+
+/// A problem met while reading; the report is still returned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "flag", content = "detail")]
+pub enum Flag {
+    /// The bytes are not a MIME message at all.
+    NotMime,
+    /// A MIME part could not be decoded as declared.
+    BadEncoding,
+    /// Looks like a bounce but no recipient could be found.
+    NoRecipient,
+    /// The input was cut at the size limit.
+    Truncated,
+}
+
+/// Per-recipient facts from a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Recipient {
+    /// The address the report is about (`Final-Recipient`, or the address named in the text).
+    pub address: String,
+    /// Action taken (RFC 3464 §2.3.3); `None` when the report does not say.
+    pub action: Option<Action>,
+    /// Enhanced status code ("5.1.1") as stated or found in the response text.
+    pub status: Option<String>,
+    /// Basic SMTP reply code ("550").
+    pub reply_code: Option<String>,
+    /// The remote server's full response, unfolded into one line.
+    pub diagnostic: String,
+    /// The type of `Diagnostic-Code` (`SMTP`, `X-UNIX`, ...), upper-case.
+    pub diagnostic_type: Option<String>,
+    /// The host that gave the response (`Remote-MTA`).
+    pub remote_mta: Option<String>,
+    /// The SMTP command the failure answered (`RCPT`, `DATA`, `MAIL`, ...), when stated.
+    pub command: Option<String>,
+    /// A cause the format itself determines (e.g. "expired" when the MTA says the queue time ran
+    /// out), in the Sisimai vocabulary; the classifier takes it as given.
+    pub hint: Option<&'static str>,
+}
+
+/// Everything read from one message.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Which format module read it (`rfc3464`, `lhost/postfix`, ...); empty when none.
+    pub engine: &'static str,
+    /// What kind of message it is.
+    pub kind: ReportKind,
+    /// The recipients the report speaks of, in order.
+    pub recipients: Vec<Recipient>,
+    /// The `Message-ID` of the returned original message, when quoted.
+    pub original_message_id: Option<String>,
+    /// Header fields of the returned original, when quoted (name, value).
+    pub original_headers: Vec<(String, String)>,
+    /// Problems met while reading.
+    pub flags: Vec<Flag>,
+}

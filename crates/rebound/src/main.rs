@@ -1,0 +1,34 @@
+//! The `rebound` command: a thin layer over the library crates.
+
+mod classify;
+mod input;
+
+use clap::{Parser, Subcommand};
+
+/// Rebound: read, classify and manage email bounces.
+#[derive(Parser)]
+#[command(name = "rebound", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Classify bounce messages: files, directories, mbox, Maildir, or - for standard input.
+    Classify(classify::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Classify(args) => classify::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("rebound: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
