@@ -12,8 +12,8 @@
 //! How the pieces fit:
 //! - [`mail::Mail`] is a flat MIME view: header fields, human-readable text, the
 //!   `message/delivery-status` parts and the returned original.
-//! - [`formats`] holds one module per report format, tried in the order of
-//!   [`formats::FORMATS`]: ARF complaints, vendor formats (`lhost`), RFC 3464, RFC 3834
+//! - [`formats`] holds one module per report format, tried in
+//!   order: ARF complaints, vendor formats (`formats::lhost`), RFC 3464, RFC 3834
 //!   auto-replies and a last-resort scan of plain-text bounces.
 //! - [`facts`] fills what a format left open in a uniform way (status from the response text,
 //!   reply code, the response from the human-readable part) so every format module stays small.

@@ -1,9 +1,10 @@
-//! Report formats, one module each, tried in the order of [`FORMATS`].
+//! Report formats, one module each, tried in order: [`FIRST`], [`lhost::FORMATS`], [`GENERIC`].
 
 use crate::mail::Mail;
 use crate::report::{Recipient, Report, ReportKind};
 
 pub mod arf;
+pub mod lhost;
 pub mod rfc3464;
 pub mod rfc3834;
 pub mod textscan;
@@ -18,14 +19,16 @@ pub struct Format {
     pub read: fn(&Mail) -> Option<Vec<Recipient>>,
 }
 
-/// Every format, most specific first. Vendor formats come before the generic RFC 3464 reader
-/// because they know where their own MTA hides the real response.
-pub static FORMATS: &[Format] = &[
-    Format {
-        name: "arf",
-        kind: ReportKind::Feedback,
-        read: arf::read,
-    },
+/// Complaints first: an ARF report also carries a returned message.
+pub static FIRST: &[Format] = &[Format {
+    name: "arf",
+    kind: ReportKind::Feedback,
+    read: arf::read,
+}];
+
+/// The generic formats, tried after the vendor formats of [`lhost::FORMATS`] (which know where
+/// their own MTA hides the real response).
+pub static GENERIC: &[Format] = &[
     Format {
         name: "rfc3464",
         kind: ReportKind::Delivery,
@@ -45,7 +48,7 @@ pub static FORMATS: &[Format] = &[
 
 /// Runs the formats in order and returns the first report with recipients.
 pub fn read(mail: &Mail) -> Report {
-    for f in FORMATS {
+    for f in FIRST.iter().chain(lhost::FORMATS).chain(GENERIC) {
         if let Some(recipients) = (f.read)(mail) {
             if recipients.is_empty() {
                 continue;

@@ -1,0 +1,21 @@
+//! Non-standard report formats of particular MTAs and providers, one module each
+//! (`lhost/<mta>.rs`). Each module's `read` returns `None` unless the message is in its format;
+//! detection should be cheap (header fields first) because every message passes by.
+
+use super::Format;
+use crate::report::ReportKind;
+
+/// Vendor formats, tried in this order before the generic RFC 3464 reader.
+pub static FORMATS: &[Format] = &[];
+
+#[allow(dead_code)]
+const fn delivery(
+    name: &'static str,
+    read: fn(&crate::mail::Mail) -> Option<Vec<crate::Recipient>>,
+) -> Format {
+    Format {
+        name,
+        kind: ReportKind::Delivery,
+        read,
+    }
+}
