@@ -21,25 +21,116 @@ const STILL_TRYING: &[&str] = &[
     "still trying",
 ];
 
-/// Fills status, reply code, action and an empty response from the rest of the message.
+/// Where reports say which SMTP command a reply answered: Postfix "(in reply to RCPT TO
+/// command)", Exim "SMTP error from remote mail server after RCPT TO:", qmail "most progress was
+/// RCPT TO response". Checked in this order; the first phrase found names the command.
+const COMMAND_PHRASES: &[(&str, &str)] = &[
+    ("in reply to end of data", "DATA"),
+    ("in reply to data", "DATA"),
+    ("after end of data", "DATA"),
+    ("after data", "DATA"),
+    ("data response", "DATA"),
+    ("in reply to rcpt to", "RCPT"),
+    ("after rcpt to", "RCPT"),
+    ("rcpt to response", "RCPT"),
+    ("in reply to mail from", "MAIL"),
+    ("after mail from", "MAIL"),
+    ("mail from response", "MAIL"),
+    ("in reply to ehlo", "EHLO"),
+    ("in reply to helo", "HELO"),
+    ("after ehlo", "EHLO"),
+    ("after helo", "HELO"),
+    ("after initial connection", "CONN"),
+    ("in reply to initial greeting", "CONN"),
+];
+
+fn command_in(text: &str) -> Option<&'static str> {
+    let lower = text.to_ascii_lowercase();
+    COMMAND_PHRASES
+        .iter()
+        .find(|(p, _)| lower.contains(p))
+        .map(|(_, c)| *c)
+}
+
+/// Sendmail-style transcripts: `>>> RCPT To:<a@b>` followed by `<<< 550 ...`. The command is
+/// the last `>>>` line before the first `<<<` reply that carries the recipient or its response.
+fn command_in_transcript(notice: &str, address: &str, diagnostic: &str) -> Option<&'static str> {
+    let probe: String = diagnostic.chars().take(24).collect();
+    let mut last_sent: Option<&str> = None;
+    for line in notice.lines() {
+        let t = line.trim_start();
+        if let Some(cmd) = t.strip_prefix(">>> ") {
+            last_sent = Some(cmd);
+        } else if let Some(reply) = t.strip_prefix("<<< ") {
+            let hit = text::contains_ci(reply, address)
+                || (!probe.is_empty() && reply.starts_with(probe.as_str()));
+            if hit {
+                let word = last_sent?
+                    .split([' ', ':'])
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_uppercase();
+                return match word.as_str() {
+                    "DATA" | "." => Some("DATA"),
+                    "RCPT" => Some("RCPT"),
+                    "MAIL" => Some("MAIL"),
+                    "EHLO" => Some("EHLO"),
+                    "HELO" => Some("HELO"),
+                    _ => None,
+                };
+            }
+        }
+    }
+    None
+}
+
+/// The most telling line of the notice about `address`: the one with the most text after the
+/// address (Sendmail "<a@b>... Deferred: ..."), else the paragraph that names it.
+fn response_from_notice(lines: &[&str], address: &str) -> Option<String> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(p) = text::find_ci(l, address) {
+            let rest = l.get(p + address.len()..).unwrap_or("");
+            let rest = rest.trim_start_matches(['>', ':', '.', ' ', '"', ',']);
+            if best.is_none_or(|(_, n)| rest.len() > n) {
+                best = Some((i, rest.len()));
+            }
+        }
+    }
+    let (i, n) = best?;
+    if n > 0 {
+        Some(textscan::paragraph(lines, i, lines.len()))
+    } else {
+        Some(textscan::paragraph(lines, i, lines.len())).filter(|p| p.len() > address.len() + 2)
+    }
+}
+
+/// Fills status, reply code, command, action and an empty response from the rest of the message.
 pub fn complete(report: &mut Report, mail: &Mail) {
     let notice = textscan::notice(&mail.text);
     let lines: Vec<&str> = notice.lines().collect();
     let lower_notice = notice.to_ascii_lowercase();
     for r in &mut report.recipients {
-        if r.diagnostic.is_empty()
-            && let Some(i) = lines.iter().position(|l| text::contains_ci(l, &r.address))
-        {
-            r.diagnostic = textscan::paragraph(&lines, i, lines.len());
+        if r.diagnostic.is_empty() {
+            if let Some(d) = response_from_notice(&lines, &r.address) {
+                r.diagnostic = d;
+            }
         }
-        // RFC 3463 codes in the response are more specific than a generic X.0.0 in `Status:`
-        // (Exim and OpenSMTPD write 5.0.0 and put the real code only in the text).
+        if r.command.is_none() {
+            let around = response_from_notice(&lines, &r.address).unwrap_or_default();
+            r.command = command_in(&r.diagnostic)
+                .or_else(|| command_in(&around))
+                .or_else(|| command_in_transcript(notice, &r.address, &r.diagnostic))
+                .map(str::to_string);
+        }
+        // RFC 3463 codes in the response are more specific than the `Status:` field: Exim and
+        // OpenSMTPD write 5.0.0 there, Sendmail 4.4.7 for any deferral that timed out.
         let found = text::status_codes(&r.diagnostic)
             .find(|c| !c.ends_with(".0.0") || r.status.is_none())
             .map(str::to_string);
         match (&r.status, found) {
             (None, Some(f)) => r.status = Some(f),
-            (Some(s), Some(f)) if s.ends_with(".0.0") && s[..1] == f[..1] => r.status = Some(f),
+            (Some(s), Some(f)) if s.get(..1) == f.get(..1) => r.status = Some(f),
             _ => {}
         }
         if r.reply_code.is_none() {
