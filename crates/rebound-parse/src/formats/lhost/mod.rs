@@ -2,11 +2,13 @@
 //! (`lhost/<mta>.rs`). Each module's `read` returns `None` unless the message is in its format;
 //! detection should be cheap (header fields first) because every message passes by.
 
+pub mod dragonfly;
+
 use super::Format;
 use crate::report::ReportKind;
 
 /// Vendor formats, tried in this order before the generic RFC 3464 reader.
-pub static FORMATS: &[Format] = &[];
+pub static FORMATS: &[Format] = &[delivery("lhost/dragonfly", dragonfly::read)];
 
 #[allow(dead_code)]
 const fn delivery(
