@@ -81,9 +81,86 @@ const SECOND_PASS: &[Cause] = &[
     Cause::MailerError,
 ];
 
+/// Causes whose wording overrides "user unknown" wording in the same response: a response
+/// that says the relay, the sender, a blocklist or a full mailbox refused the message is about
+/// that, even when it also says the address was not accepted ("550 5.1.8 Domain of sender
+/// address does not exist").
+const OVERRIDE_USER_UNKNOWN: &[Cause] = &[
+    Cause::NoRelaying,
+    Cause::Blocked,
+    Cause::MailboxFull,
+    Cause::HasMoved,
+    Cause::Rejected,
+    Cause::NotAccept,
+];
+
+/// Wording that turns a "host not found" into a temporary DNS failure: Postfix writes "Host not
+/// found, try again" for the resolver's TRY_AGAIN (RFC 1035 SERVFAIL), not for a missing domain.
+const TEMPORARY_DNS: &[&str] = &["try again"];
+
+/// Removes the repeated reply-code prefixes of a multi-line SMTP reply (RFC 5321 §4.2.1:
+/// "550-5.7.1 first line 550-5.7.1 second line ..."), which unfolding puts mid-sentence.
+pub fn unfold_reply(diagnostic: &str) -> String {
+    let mut out = String::with_capacity(diagnostic.len());
+    let mut first_prefix_seen = false;
+    let words: Vec<&str> = diagnostic.split(' ').collect();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        let is_code = w.len() == 4
+            && w.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+            && w.as_bytes()[3] == b'-'
+            || (w.len() == 3
+                && w.bytes().all(|b| b.is_ascii_digit())
+                && matches!(w.as_bytes()[0], b'2' | b'4' | b'5'));
+        if is_code && first_prefix_seen {
+            // Skip the code and an enhanced status right after it.
+            i += 1;
+            if words.get(i).is_some_and(|n| {
+                rebound_parse::text::status_code(n) == Some(n.trim_end_matches(['.', ',']))
+            }) {
+                i += 1;
+            }
+            continue;
+        }
+        if is_code {
+            first_prefix_seen = true;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+        i += 1;
+    }
+    out
+}
+
 /// The cause of one recipient's bounce.
 pub fn cause(r: &Recipient) -> Cause {
     cause_with(r, true)
+}
+
+/// The causes the wording of `r`'s response names, after the rules that let one cause's wording
+/// override another's.
+fn wording(r: &Recipient, diagnostic: &str) -> reason::Matches {
+    let mut found = reason::scan(diagnostic);
+    if found.has(Cause::UserUnknown) {
+        if OVERRIDE_USER_UNKNOWN.iter().any(|c| found.has(*c)) {
+            found.remove(Cause::UserUnknown);
+        } else if r.command.as_deref() == Some("DATA") {
+            // Refused after DATA, when the recipient had been accepted at RCPT: the
+            // recipient's filter speaks, whatever it says.
+            found.remove(Cause::UserUnknown);
+            found.insert(Cause::Filtered);
+        }
+    }
+    if found.has(Cause::HostUnknown) {
+        let lower = diagnostic.to_ascii_lowercase();
+        if TEMPORARY_DNS.iter().any(|w| lower.contains(w)) {
+            found.remove(Cause::HostUnknown);
+        }
+    }
+    found
 }
 
 /// The cause, optionally ignoring that the delivery time expired: the reason of the last
@@ -107,7 +184,26 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
     if let Some(c) = rhost::cause(r) {
         return c;
     }
-    let mut found = reason::scan(&r.diagnostic);
+    let diagnostic = unfold_reply(&r.diagnostic);
+    let timing = reason::timing(&diagnostic);
+    if allow_expired && timing.expired {
+        return Cause::Expired;
+    }
+    let mut found = wording(r, &diagnostic);
+    if timing.greylisted {
+        // Greylisting is a temporary block of the sender; it outweighs the "recipient address
+        // rejected" that Postfix prefixes to every RCPT restriction.
+        found.remove(Cause::UserUnknown);
+        found.insert(Cause::Blocked);
+    }
+    // The last attempt's own code tells its cause better than an MTA's blanket "5.0.0".
+    let status = if allow_expired {
+        status
+    } else {
+        rebound_parse::text::status_codes(&diagnostic)
+            .find(|c| !c.ends_with(".0.0"))
+            .unwrap_or(status)
+    };
     let mut by_status = status::cause_of(status);
     if !allow_expired {
         found.remove(Cause::Expired);
@@ -115,14 +211,26 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
             by_status = None;
         }
     }
+    // A final report on a temporary (4.x.x) failure means the sender's MTA gave up retrying:
+    // the queue lifetime ran out (Postfix bounce_queue_lifetime, Exim retry rules, Sendmail
+    // Timeout.queuereturn). Unless the wording says more, that is the cause.
+    let gave_up_on_temporary =
+        allow_expired && r.action == Some(Action::Failed) && status.starts_with('4');
+    if gave_up_on_temporary && (found.is_empty() || timing.greylisted) {
+        return Cause::Expired;
+    }
     let kind = r.diagnostic_type.as_deref().unwrap_or("");
     let smtp = kind.is_empty() || kind == "SMTP";
-    if smtp
-        && let Some(c) = FIRST_PASS
-            .iter()
-            .find(|c| by_status == Some(**c) || found.has(**c))
-    {
-        return *c;
+    // A status code that names a cause outright leaves no room for other wording.
+    let specific_status = by_status.filter(|c| !VAGUE.contains(c));
+    if smtp {
+        let hit = FIRST_PASS.iter().find(|c| match specific_status {
+            Some(s) => s == **c,
+            None => by_status == Some(**c) || found.has(**c),
+        });
+        if let Some(c) = hit {
+            return *c;
+        }
     }
     let by_status = by_status.or(hint.filter(|_| allow_expired));
     if by_status.is_none_or(|c| VAGUE.contains(&c)) || kind != "SMTP" {
@@ -140,7 +248,12 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
         if kind.starts_with("X-UNIX") {
             return Cause::MailerError;
         }
-        if found.has(Cause::SyntaxError) {
+        // RFC 5321 §4.2.2: 500-504 are syntax errors and unimplemented commands.
+        let syntax_reply = matches!(
+            r.reply_code.as_deref(),
+            Some("500" | "501" | "502" | "503" | "504")
+        );
+        if found.has(Cause::SyntaxError) || syntax_reply {
             return Cause::SyntaxError;
         }
         if allow_expired && r.action == Some(Action::Delayed) {

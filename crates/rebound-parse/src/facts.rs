@@ -86,7 +86,7 @@ fn command_in_transcript(notice: &str, address: &str, diagnostic: &str) -> Optio
 
 /// The most telling line of the notice about `address`: the one with the most text after the
 /// address (Sendmail "<a@b>... Deferred: ..."), else the paragraph that names it.
-fn response_from_notice(lines: &[&str], address: &str) -> Option<String> {
+fn response_from_notice(lines: &[&str], address: &str, others: &[String]) -> Option<String> {
     let mut best: Option<(usize, usize)> = None;
     for (i, l) in lines.iter().enumerate() {
         if let Some(p) = text::find_ci(l, address) {
@@ -98,10 +98,19 @@ fn response_from_notice(lines: &[&str], address: &str) -> Option<String> {
         }
     }
     let (i, n) = best?;
+    // The paragraph ends where the next recipient's starts (OpenSMTPD lists them line by line).
+    let next = (i + 1..lines.len())
+        .find(|j| {
+            others
+                .iter()
+                .any(|o| !o.eq_ignore_ascii_case(address) && text::contains_ci(lines[*j], o))
+        })
+        .unwrap_or(lines.len());
+    let p = textscan::paragraph(lines, i, next);
     if n > 0 {
-        Some(textscan::paragraph(lines, i, lines.len()))
+        Some(p)
     } else {
-        Some(textscan::paragraph(lines, i, lines.len())).filter(|p| p.len() > address.len() + 2)
+        Some(p).filter(|p| p.len() > address.len() + 2)
     }
 }
 
@@ -110,14 +119,19 @@ pub fn complete(report: &mut Report, mail: &Mail) {
     let notice = textscan::notice(&mail.text);
     let lines: Vec<&str> = notice.lines().collect();
     let lower_notice = notice.to_ascii_lowercase();
+    let all: Vec<String> = report
+        .recipients
+        .iter()
+        .map(|r| r.address.clone())
+        .collect();
     for r in &mut report.recipients {
-        if r.diagnostic.is_empty() {
-            if let Some(d) = response_from_notice(&lines, &r.address) {
-                r.diagnostic = d;
-            }
+        if r.diagnostic.is_empty()
+            && let Some(d) = response_from_notice(&lines, &r.address, &all)
+        {
+            r.diagnostic = d;
         }
         if r.command.is_none() {
-            let around = response_from_notice(&lines, &r.address).unwrap_or_default();
+            let around = response_from_notice(&lines, &r.address, &all).unwrap_or_default();
             r.command = command_in(&r.diagnostic)
                 .or_else(|| command_in(&around))
                 .or_else(|| command_in_transcript(notice, &r.address, &r.diagnostic))

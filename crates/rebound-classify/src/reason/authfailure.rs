@@ -39,4 +39,5 @@ pub const PHRASES: &[&str] = &[
     "rejected by dmarc",
     "due to the domain's dmarc",
     "due to dmarc",
+    "does not have authentication information",
 ];

@@ -2,7 +2,6 @@
 
 /// Lower-case phrases of responses that mean this cause, matched as substrings.
 pub const PHRASES: &[&str] = &[
-    "access denied",
     "blacklisted",
     "blocklisted",
     "blocked by",
@@ -39,7 +38,6 @@ pub const PHRASES: &[&str] = &[
     "rejected because your ip",
     "mail server is not",
     "banned",
-    "denied by policy",
     "your address has been blocked",
     "ip address has been",
     "no access from",
@@ -60,4 +58,6 @@ pub const PHRASES: &[&str] = &[
     "blacklist",
     "block list",
     "blocklist",
+    "refused to talk to me",
+    "not accepting connections",
 ];

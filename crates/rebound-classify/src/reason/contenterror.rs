@@ -17,9 +17,6 @@ pub const PHRASES: &[&str] = &[
     "line too long",
     "headers too long",
     "message has been refused because of content",
-    "message content rejected",
-    "content rejected",
-    "content not acceptable",
     "malformed",
     "duplicate header",
 ];

@@ -8,8 +8,6 @@ pub const PHRASES: &[&str] = &[
     "exceeded maximum size",
     "exceeds local limit",
     "message length exceeds administrative limit",
-    "too many recipients",
-    "recipients exceeded",
     "exceeded the max",
     "size limit exceeded",
 ];

@@ -28,3 +28,17 @@ pub const PHRASES: &[&str] = &[
     "maximum queue time",
     "unable to deliver for",
 ];
+
+/// The sending MTA's own statement that it gave up because the time ran out. These decide the
+/// cause even when the response also says why the last attempt failed (SPEC §3: "An MTA's report
+/// that a message expired is final even when it is worded or coded as a delay").
+/// Exim "retry timeout exceeded", OpenSMTPD "Envelope expired", qmail "I'm not going to try again;
+/// this message has been in the queue too long", Sendmail "Message could not be delivered for
+/// N days", Postfix "message delivery time expired" / "delivery time expired".
+pub const STATEMENTS: &[&str] = &[
+    "retry timeout exceeded",
+    "envelope expired",
+    "has been in the queue too long",
+    "delivery time expired",
+    "message expired",
+];

@@ -17,6 +17,7 @@ pub mod expired;
 pub mod failedstarttls;
 pub mod feedback;
 pub mod filtered;
+pub mod greylisting;
 pub mod hasmoved;
 pub mod hostunknown;
 pub mod mailboxfull;
@@ -135,6 +136,35 @@ static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
         .expect("phrase tables are valid literals");
     Matcher { automaton, causes }
 });
+
+static GREYLISTING: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(greylisting::PHRASES.iter().chain(expired::STATEMENTS))
+        .expect("phrase tables are valid literals")
+});
+
+/// What a response says about time: greylisting, or the MTA's own statement that it expired.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timing {
+    /// The receiver greylisted the message.
+    pub greylisted: bool,
+    /// The sending MTA says the delivery time ran out.
+    pub expired: bool,
+}
+
+/// Looks for greylisting wording and expiry statements in `text`.
+pub fn timing(text: &str) -> Timing {
+    let mut t = Timing::default();
+    for hit in GREYLISTING.find_overlapping_iter(text) {
+        if hit.pattern().as_usize() < greylisting::PHRASES.len() {
+            t.greylisted = true;
+        } else {
+            t.expired = true;
+        }
+    }
+    t
+}
 
 /// Every cause whose phrases occur in `text` (ASCII case-insensitive).
 pub fn scan(text: &str) -> Matches {

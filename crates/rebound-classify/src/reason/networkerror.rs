@@ -2,16 +2,8 @@
 
 /// Lower-case phrases of responses that mean this cause, matched as substrings.
 pub const PHRASES: &[&str] = &[
-    "could not connect",
-    "connection refused",
-    "connection reset",
-    "connection timed out",
-    "connection dropped",
-    "lost connection",
     "network is unreachable",
     "no route to host",
-    "timeout while connecting",
-    "unable to connect",
     "dns lookup failure",
     "temporary dns error",
     "host is unreachable",
@@ -23,10 +15,9 @@ pub const PHRASES: &[&str] = &[
     "routing loop",
     "malformed or unexpected name server reply",
     "conversation with",
-    "timed out",
-    "timeout",
-    "connect to",
-    "name server",
     "message probably in an endless loop",
     "network error",
+    "host not found, try again",
+    "host name lookup failure",
+    "name service error",
 ];

@@ -22,4 +22,6 @@ pub const PHRASES: &[&str] = &[
     "not local host",
     "5.7.1 relay",
     "open relay",
+    "not configured to relay",
+    "email address is not verified",
 ];

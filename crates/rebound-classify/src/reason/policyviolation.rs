@@ -19,4 +19,6 @@ pub const PHRASES: &[&str] = &[
     "prohibited by policy",
     "policy",
     "the message was rejected because it contains prohibited",
+    "protocol violation",
+    "content presents a potential security issue",
 ];

@@ -29,4 +29,5 @@ pub const PHRASES: &[&str] = &[
     "sender is blocked",
     "not allowed to send from",
     "domain has no mx record for sender",
+    "access denied",
 ];

@@ -17,4 +17,5 @@ pub const PHRASES: &[&str] = &[
     "unauthorized",
     "authentication is required",
     "please authenticate",
+    "unauthenticated senders",
 ];

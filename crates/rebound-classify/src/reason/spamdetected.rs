@@ -16,10 +16,10 @@ pub const PHRASES: &[&str] = &[
     "considered spam",
     "detected as spam",
     "spamassassin",
-    "message content rejected",
     "identified as spam",
     "rejected due to spam",
     "probable spam",
     "high probability of spam",
     "phishing",
+    "content rejected",
 ];

@@ -10,4 +10,7 @@ pub const PHRASES: &[&str] = &[
     "queue full",
     "too many messages in queue",
     "not enough space on the disk",
+    "insufficient disk space",
+    "disk full",
+    "no space left on device",
 ];

@@ -11,5 +11,7 @@ pub const PHRASES: &[&str] = &[
     "too many sessions",
     "concurrency",
     "connections from your host",
-    "too many recipients for this message",
+    "connection rate limit",
+    "too many recipients",
+    "too many smtp sessions",
 ];

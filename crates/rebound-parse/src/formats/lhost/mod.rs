@@ -3,12 +3,16 @@
 //! detection should be cheap (header fields first) because every message passes by.
 
 pub mod dragonfly;
+pub mod v5sendmail;
 
 use super::Format;
 use crate::report::ReportKind;
 
 /// Vendor formats, tried in this order before the generic RFC 3464 reader.
-pub static FORMATS: &[Format] = &[delivery("lhost/dragonfly", dragonfly::read)];
+pub static FORMATS: &[Format] = &[
+    delivery("lhost/dragonfly", dragonfly::read),
+    delivery("lhost/v5sendmail", v5sendmail::read),
+];
 
 #[allow(dead_code)]
 const fn delivery(
