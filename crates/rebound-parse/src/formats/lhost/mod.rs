@@ -3,6 +3,7 @@
 //! detection should be cheap (header fields first) because every message passes by.
 
 pub mod dragonfly;
+pub mod exim;
 pub mod v5sendmail;
 
 use super::Format;
@@ -11,6 +12,7 @@ use crate::report::ReportKind;
 /// Vendor formats, tried in this order before the generic RFC 3464 reader.
 pub static FORMATS: &[Format] = &[
     delivery("lhost/dragonfly", dragonfly::read),
+    delivery("lhost/exim", exim::read),
     delivery("lhost/v5sendmail", v5sendmail::read),
 ];
 
