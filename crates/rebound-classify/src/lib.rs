@@ -86,6 +86,7 @@ const SECOND_PASS: &[Cause] = &[
 /// that, even when it also says the address was not accepted ("550 5.1.8 Domain of sender
 /// address does not exist").
 const OVERRIDE_USER_UNKNOWN: &[Cause] = &[
+    Cause::HostUnknown,
     Cause::NoRelaying,
     Cause::Blocked,
     Cause::MailboxFull,
@@ -156,9 +157,21 @@ fn wording(r: &Recipient, diagnostic: &str) -> reason::Matches {
     }
     if found.has(Cause::HostUnknown) {
         let lower = diagnostic.to_ascii_lowercase();
-        if TEMPORARY_DNS.iter().any(|w| lower.contains(w)) {
+        let temporary = r.status.as_deref().is_some_and(|s| s.starts_with('4'));
+        if temporary || TEMPORARY_DNS.iter().any(|w| lower.contains(w)) {
+            // A failed lookup that the reporter will retry is a DNS problem, not proof that
+            // the domain does not exist.
             found.remove(Cause::HostUnknown);
+            found.insert(Cause::NetworkError);
         }
+    }
+    if r.command.as_deref() == Some("MAIL")
+        && (found.is_empty() || found == reason::Matches::only(Cause::UserUnknown))
+    {
+        // A refusal at MAIL FROM is about the envelope sender (RFC 5321 §3.3), whatever it
+        // says about "unknown" or "does not exist".
+        found.remove(Cause::UserUnknown);
+        found.insert(Cause::Rejected);
     }
     found
 }
@@ -221,8 +234,9 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
     }
     let kind = r.diagnostic_type.as_deref().unwrap_or("");
     let smtp = kind.is_empty() || kind == "SMTP";
-    // A status code that names a cause outright leaves no room for other wording.
-    let specific_status = by_status.filter(|c| !VAGUE.contains(c));
+    // A status code that names a cause outright leaves no room for other wording; X.2.0 and
+    // X.2.1 ("mailbox status", "mailbox disabled") are used too loosely for that.
+    let specific_status = by_status.filter(|c| !VAGUE.contains(c) && *c != Cause::Filtered);
     if smtp {
         let hit = FIRST_PASS.iter().find(|c| match specific_status {
             Some(s) => s == **c,
@@ -259,8 +273,12 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
         if allow_expired && r.action == Some(Action::Delayed) {
             return Cause::Expired;
         }
-        if matches!(r.command.as_deref(), Some("EHLO" | "HELO")) {
+        if matches!(r.command.as_deref(), Some("EHLO" | "HELO" | "CONN")) {
             return Cause::Blocked;
+        }
+        // Wording of any cause, for responses not typed `SMTP` that the first pass skipped.
+        if let Some(c) = FIRST_PASS.iter().find(|c| found.has(**c)) {
+            return *c;
         }
     } else if let Some(c) = by_status {
         return c;

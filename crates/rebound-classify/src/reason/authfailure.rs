@@ -12,7 +12,6 @@ pub const PHRASES: &[&str] = &[
     "dmarc fail",
     "spf check failed",
     "spf validation",
-    "spf record",
     "spf=fail",
     "spf fail",
     "spf: fail",

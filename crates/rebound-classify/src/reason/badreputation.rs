@@ -12,4 +12,5 @@ pub const PHRASES: &[&str] = &[
     "reputation is",
     "unusual rate of unsolicited mail",
     "has been temporarily rate limited due to ip reputation",
+    "user complaints",
 ];

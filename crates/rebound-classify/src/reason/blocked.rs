@@ -60,4 +60,7 @@ pub const PHRASES: &[&str] = &[
     "blocklist",
     "refused to talk to me",
     "not accepting connections",
+    "smtp server of your isp",
+    "relay quota",
+    "invalid ip for sending mail",
 ];

@@ -2,7 +2,6 @@
 
 /// Lower-case phrases of responses that mean this cause, matched as substrings.
 pub const PHRASES: &[&str] = &[
-    "header error",
     "header too long",
     "header size",
     "illegal attachment",

@@ -100,6 +100,11 @@ impl Matches {
         self.0 == 0
     }
 
+    /// A set holding only `cause`.
+    pub fn only(cause: Cause) -> Matches {
+        Matches(bit(cause))
+    }
+
     /// Adds a cause.
     pub fn insert(&mut self, cause: Cause) {
         self.0 |= bit(cause);

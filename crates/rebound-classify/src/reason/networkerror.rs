@@ -20,4 +20,5 @@ pub const PHRASES: &[&str] = &[
     "host not found, try again",
     "host name lookup failure",
     "name service error",
+    "dns error",
 ];

@@ -7,8 +7,9 @@ pub const PHRASES: &[&str] = &[
     "null mx",
     "host does not accept mail",
     "mail receiving disabled",
-    "no mx record",
     "not accepting mail",
     "mail service is not available",
     "accepts no mail",
+    "no mx found",
+    "no mx record found",
 ];

@@ -21,4 +21,5 @@ pub const PHRASES: &[&str] = &[
     "the message was rejected because it contains prohibited",
     "protocol violation",
     "content presents a potential security issue",
+    "header error",
 ];

@@ -19,4 +19,6 @@ pub const PHRASES: &[&str] = &[
     "could not resolve your hostname",
     "ptr",
     "cannot find your reverse",
+    "unverifyable sending ip",
+    "mismatches client ip",
 ];

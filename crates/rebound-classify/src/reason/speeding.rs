@@ -4,7 +4,6 @@
 pub const PHRASES: &[&str] = &[
     "sending too fast",
     "exceeded the rate",
-    "temporarily deferred due to unexpected volume",
     "throttl",
     "too many emails",
     "receiving mail at a rate",

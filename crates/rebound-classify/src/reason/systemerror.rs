@@ -21,4 +21,5 @@ pub const PHRASES: &[&str] = &[
     "exceeded the maximum number of hops",
     "could not load drd",
     "transaction failed",
+    "unable to deliver message after multiple retries",
 ];

@@ -80,4 +80,6 @@ pub const PHRASES: &[&str] = &[
     "non-existent",
     "does not have an account",
     "not have a mailbox",
+    "address couldn't be found",
+    "address could not be found",
 ];
