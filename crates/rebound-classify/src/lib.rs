@@ -51,7 +51,9 @@ const FIRST_PASS: &[Cause] = &[
     Cause::BadReputation,
     Cause::ContentError,
     Cause::Rejected,
+    Cause::NotAccept,
     Cause::HostUnknown,
+    Cause::VirusDetected,
     Cause::SpamDetected,
     Cause::Speeding,
     Cause::TooManyConn,
@@ -198,11 +200,11 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
         return c;
     }
     let diagnostic = unfold_reply(&r.diagnostic);
-    let timing = reason::timing(&diagnostic);
-    if allow_expired && timing.expired {
-        return Cause::Expired;
-    }
+    let mut timing = reason::timing(&diagnostic);
+    timing.expired &= allow_expired;
     let mut found = wording(r, &diagnostic);
+    let mut substantive = found;
+    substantive.remove(Cause::Expired);
     if timing.greylisted {
         // Greylisting is a temporary block of the sender; it outweighs the "recipient address
         // rejected" that Postfix prefixes to every RCPT restriction.
@@ -226,25 +228,24 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
     }
     // A final report on a temporary (4.x.x) failure means the sender's MTA gave up retrying:
     // the queue lifetime ran out (Postfix bounce_queue_lifetime, Exim retry rules, Sendmail
-    // Timeout.queuereturn). Unless the wording says more, that is the cause.
-    let gave_up_on_temporary =
-        allow_expired && r.action == Some(Action::Failed) && status.starts_with('4');
-    if gave_up_on_temporary && (found.is_empty() || timing.greylisted) {
+    // Timeout.queuereturn). With a bare "4.0.0" and no wording the report does not say so.
+    let gave_up_on_temporary = allow_expired
+        && r.action == Some(Action::Failed)
+        && status.starts_with('4')
+        && !status.ends_with(".0.0");
+    // That, or the MTA's own expiry statement, is the cause unless the wording names a
+    // substantive one (greylisting is not: it only ever delays).
+    if (timing.expired || gave_up_on_temporary) && substantive.is_empty() {
         return Cause::Expired;
     }
     let kind = r.diagnostic_type.as_deref().unwrap_or("");
     let smtp = kind.is_empty() || kind == "SMTP";
-    // A status code that names a cause outright leaves no room for other wording; X.2.0 and
-    // X.2.1 ("mailbox status", "mailbox disabled") are used too loosely for that.
-    let specific_status = by_status.filter(|c| !VAGUE.contains(c) && *c != Cause::Filtered);
-    if smtp {
-        let hit = FIRST_PASS.iter().find(|c| match specific_status {
-            Some(s) => s == **c,
-            None => by_status == Some(**c) || found.has(**c),
-        });
-        if let Some(c) = hit {
-            return *c;
-        }
+    if smtp
+        && let Some(c) = FIRST_PASS
+            .iter()
+            .find(|c| by_status == Some(**c) || found.has(**c))
+    {
+        return *c;
     }
     let by_status = by_status.or(hint.filter(|_| allow_expired));
     if by_status.is_none_or(|c| VAGUE.contains(&c)) || kind != "SMTP" {

@@ -39,4 +39,5 @@ pub const PHRASES: &[&str] = &[
     "due to the domain's dmarc",
     "due to dmarc",
     "does not have authentication information",
+    "bad spf records",
 ];

@@ -27,6 +27,7 @@ pub const PHRASES: &[&str] = &[
     "delivery attempts will continue to be made for",
     "maximum queue time",
     "unable to deliver for",
+    "connection timed out",
 ];
 
 /// The sending MTA's own statement that it gave up because the time ran out. These decide the

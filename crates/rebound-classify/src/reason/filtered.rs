@@ -11,7 +11,6 @@ pub const PHRASES: &[&str] = &[
     "user refuses to accept",
     "mail was rejected by",
     "recipient has chosen",
-    "delivery not authorized",
     "user does not accept",
     "not accept mail from",
     "rejected by the recipient",

@@ -21,7 +21,7 @@ pub const PHRASES: &[&str] = &[
     "that domain isn't in my list of allowed rcpthosts",
     "not local host",
     "5.7.1 relay",
-    "open relay",
     "not configured to relay",
     "email address is not verified",
+    "insecure mail relay",
 ];

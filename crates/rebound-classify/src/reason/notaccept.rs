@@ -12,4 +12,6 @@ pub const PHRASES: &[&str] = &[
     "accepts no mail",
     "no mx found",
     "no mx record found",
+    "couldn't find a mail exchanger",
+    "malformed or unexpected name server reply",
 ];

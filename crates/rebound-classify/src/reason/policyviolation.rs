@@ -22,4 +22,5 @@ pub const PHRASES: &[&str] = &[
     "protocol violation",
     "content presents a potential security issue",
     "header error",
+    "content presents a potential",
 ];

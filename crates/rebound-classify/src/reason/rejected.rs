@@ -23,7 +23,6 @@ pub const PHRASES: &[&str] = &[
     "sender is blocked",
     "not allowed to send from",
     "domain has no mx record for sender",
-    "access denied",
     "please provide a valid from",
     "address that has been blacklisted",
 ];

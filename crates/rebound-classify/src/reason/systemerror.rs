@@ -22,4 +22,6 @@ pub const PHRASES: &[&str] = &[
     "could not load drd",
     "transaction failed",
     "unable to deliver message after multiple retries",
+    "service currently unavailable",
+    "unable to contact ldap server",
 ];

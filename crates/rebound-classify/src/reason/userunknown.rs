@@ -7,7 +7,6 @@ pub const PHRASES: &[&str] = &[
     "address is invalid",
     "address not found",
     "address not present",
-    "address rejected",
     "address unknown",
     "bad address",
     "bad destination mailbox",
@@ -34,7 +33,6 @@ pub const PHRASES: &[&str] = &[
     "not a valid mailbox",
     "not a valid user",
     "not our customer",
-    "recipient address rejected",
     "recipient does not exist",
     "recipient invalid",
     "recipient is invalid",
@@ -82,4 +80,5 @@ pub const PHRASES: &[&str] = &[
     "not have a mailbox",
     "address couldn't be found",
     "address could not be found",
+    "recipient address rejected: access denied",
 ];
