@@ -4,6 +4,11 @@
 
 pub mod dragonfly;
 pub mod exim;
+pub mod gmail;
+pub mod googlegroups;
+pub mod googleworkspace;
+pub mod imailserver;
+pub mod kddi;
 pub mod v5sendmail;
 
 use super::Format;
@@ -13,7 +18,12 @@ use crate::report::ReportKind;
 pub static FORMATS: &[Format] = &[
     delivery("lhost/dragonfly", dragonfly::read),
     delivery("lhost/exim", exim::read),
+    delivery("lhost/googlegroups", googlegroups::read),
+    delivery("lhost/gmail", gmail::read),
+    delivery("lhost/googleworkspace", googleworkspace::read),
     delivery("lhost/v5sendmail", v5sendmail::read),
+    delivery("lhost/imailserver", imailserver::read),
+    delivery("lhost/kddi", kddi::read),
 ];
 
 #[allow(dead_code)]
