@@ -60,6 +60,17 @@ const FIRST_PASS: &[Cause] = &[
     Cause::Blocked,
 ];
 
+/// Causes whose status codes are unambiguous (see `status::STATUS_CAUSES`).
+const PRECISE: &[Cause] = &[
+    Cause::HasMoved,
+    Cause::MailboxFull,
+    Cause::ExceedLimit,
+    Cause::MesgTooBig,
+    Cause::AuthFailure,
+    Cause::RequirePtr,
+    Cause::Suspend,
+];
+
 /// Second pass, by wording only, when the status code named no cause or a vague one.
 const SECOND_PASS: &[Cause] = &[
     Cause::MailboxFull,
@@ -240,10 +251,17 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
     }
     let kind = r.diagnostic_type.as_deref().unwrap_or("");
     let smtp = kind.is_empty() || kind == "SMTP";
+    // Codes that name one condition only (RFC 3463 X.1.6 moved, X.2.2 full, X.2.3 too long,
+    // X.3.4 too big; RFC 7372 X.7.20-26 authentication; X.7.25 PTR) decide by themselves.
+    if let Some(c) = by_status.filter(|c| PRECISE.contains(c)) {
+        return c;
+    }
+    // Otherwise the wording decides first, the status code second.
     if smtp
         && let Some(c) = FIRST_PASS
             .iter()
-            .find(|c| by_status == Some(**c) || found.has(**c))
+            .find(|c| found.has(**c))
+            .or_else(|| FIRST_PASS.iter().find(|c| by_status == Some(**c)))
     {
         return *c;
     }
