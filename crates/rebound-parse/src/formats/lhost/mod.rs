@@ -9,6 +9,7 @@ pub mod googlegroups;
 pub mod googleworkspace;
 pub mod imailserver;
 pub mod kddi;
+pub mod qmail;
 pub mod v5sendmail;
 
 use super::Format;
@@ -21,6 +22,7 @@ pub static FORMATS: &[Format] = &[
     delivery("lhost/googlegroups", googlegroups::read),
     delivery("lhost/gmail", gmail::read),
     delivery("lhost/googleworkspace", googleworkspace::read),
+    delivery("lhost/qmail", qmail::read),
     delivery("lhost/v5sendmail", v5sendmail::read),
     delivery("lhost/imailserver", imailserver::read),
     delivery("lhost/kddi", kddi::read),
