@@ -10,6 +10,7 @@ pub mod googleworkspace;
 pub mod imailserver;
 pub mod kddi;
 pub mod qmail;
+pub mod x3;
 pub mod v5sendmail;
 
 use super::Format;
@@ -23,6 +24,7 @@ pub static FORMATS: &[Format] = &[
     delivery("lhost/gmail", gmail::read),
     delivery("lhost/googleworkspace", googleworkspace::read),
     delivery("lhost/qmail", qmail::read),
+    delivery("lhost/x3", x3::read),
     delivery("lhost/v5sendmail", v5sendmail::read),
     delivery("lhost/imailserver", imailserver::read),
     delivery("lhost/kddi", kddi::read),
