@@ -46,6 +46,8 @@ pub struct Record {
     reply_code: Option<String>,
     diagnostic: String,
     remote_mta: Option<String>,
+    /// The SMTP command the failure answered, when the report says.
+    command: Option<String>,
     cause: &'static str,
     #[serde(rename = "type")]
     bounce_type: &'static str,
@@ -83,6 +85,7 @@ pub fn records(file: &str, bytes: &[u8], policy: &Policy) -> Vec<Record> {
                 reply_code: r.reply_code.clone(),
                 diagnostic: r.diagnostic.clone(),
                 remote_mta: r.remote_mta.clone(),
+                command: r.command.clone(),
                 cause: v.cause.as_str(),
                 bounce_type: v.bounce_type.as_str(),
                 reason: v.reason.map(|r| r.as_str()),

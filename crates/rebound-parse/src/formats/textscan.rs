@@ -68,21 +68,37 @@ pub fn looks_like_bounce(mail: &Mail) -> bool {
 
 /// The notice part of a plain-text bounce: everything before the returned original.
 pub fn notice(body: &str) -> &str {
-    let lower = body.to_ascii_lowercase();
-    let mut end = body.len();
-    for m in ORIGINAL_MARKERS {
-        if let Some(p) = lower.find(m) {
-            let line_start = lower[..p].rfind('\n').map(|i| i + 1).unwrap_or(0);
-            end = end.min(line_start);
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        if is_original_marker(line) {
+            return &body[..offset];
         }
+        offset += line.len();
     }
     // A header block of the original ("Received:" or "Return-Path:" after a blank line).
+    let lower = body.to_ascii_lowercase();
+    let mut end = body.len();
     for m in ["\n\nreturn-path:", "\n\nreceived:"] {
         if let Some(p) = lower.find(m) {
             end = end.min(p + 1);
         }
     }
     &body[..end]
+}
+
+/// A line that introduces the returned original: it starts with one of [`ORIGINAL_MARKERS`],
+/// possibly after decoration ("------ This is a copy of the message ..."). Boilerplate that only
+/// mentions the returned message mid-sentence ("delete your own text from the attached returned
+/// message", Postfix) does not count.
+fn is_original_marker(line: &str) -> bool {
+    let t = line.trim_start_matches(|c: char| c.is_whitespace() || "-=*_#>|[(".contains(c));
+    let head: String = t.chars().take(64).collect::<String>().to_ascii_lowercase();
+    let head = head
+        .trim_start_matches("this is a ")
+        .trim_start_matches("a ");
+    ORIGINAL_MARKERS.iter().any(|m| {
+        head.starts_with(m) || (line.trim_start().starts_with(['-', '=', '*']) && head.contains(m))
+    })
 }
 
 /// Local parts that belong to mail systems, never a failed recipient.
