@@ -161,8 +161,12 @@ fn wording(r: &Recipient, diagnostic: &str) -> reason::Matches {
     if found.has(Cause::UserUnknown) {
         if OVERRIDE_USER_UNKNOWN.iter().any(|c| found.has(*c)) {
             found.remove(Cause::UserUnknown);
-        } else if r.command.as_deref() == Some("DATA") {
-            // Refused after DATA, when the recipient had been accepted at RCPT: the
+        } else if r.command.as_deref() == Some("DATA")
+            || (r.command.as_deref() != Some("RCPT")
+                && r.status.as_deref().and_then(status::cause_of) == Some(Cause::Filtered))
+        {
+            // Refused after DATA, when the recipient had been accepted at RCPT, or under a
+            // mailbox-status code (RFC 3463 X.2.0/X.2.1) not given in answer to RCPT TO: the
             // recipient's filter speaks, whatever it says.
             found.remove(Cause::UserUnknown);
             found.insert(Cause::Filtered);

@@ -52,7 +52,6 @@ const ORIGINAL_MARKERS: &[&str] = &[
     "content-type: message/rfc822",
     "unsent message below",
     "your message reads",
-    "the original message was received",
     "message header follows",
     "the headers of the original",
 ];
