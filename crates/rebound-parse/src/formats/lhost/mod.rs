@@ -12,6 +12,8 @@ pub mod kddi;
 pub mod qmail;
 pub mod x3;
 pub mod v5sendmail;
+pub mod json;
+pub mod amazonses;
 
 use super::Format;
 use crate::report::ReportKind;
@@ -28,6 +30,8 @@ pub static FORMATS: &[Format] = &[
     delivery("lhost/v5sendmail", v5sendmail::read),
     delivery("lhost/imailserver", imailserver::read),
     delivery("lhost/kddi", kddi::read),
+    delivery("lhost/amazonses", amazonses::read),
+    amazonses::COMPLAINT,
 ];
 
 #[allow(dead_code)]
