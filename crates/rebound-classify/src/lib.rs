@@ -121,12 +121,13 @@ pub fn unfold_reply(diagnostic: &str) -> String {
     let mut i = 0;
     while i < words.len() {
         let w = words[i];
-        let is_code = w.len() == 4
-            && w.as_bytes()[..3].iter().all(u8::is_ascii_digit)
-            && w.as_bytes()[3] == b'-'
-            || (w.len() == 3
-                && w.bytes().all(|b| b.is_ascii_digit())
-                && matches!(w.as_bytes()[0], b'2' | b'4' | b'5'));
+        // "550", "550-" or "550-5.7.1" standing alone.
+        let b = w.as_bytes();
+        let is_code = b.len() >= 3
+            && matches!(b[0], b'2' | b'4' | b'5')
+            && b[1].is_ascii_digit()
+            && b[2].is_ascii_digit()
+            && (b.len() == 3 || b[3] == b'-');
         if is_code && first_prefix_seen {
             // Skip the code and an enhanced status right after it.
             i += 1;
@@ -147,6 +148,20 @@ pub fn unfold_reply(diagnostic: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Blocklist operators whose names contain "spam".
+const SPAM_BLOCKLISTS: &[&str] = &["spamhaus", "spamcop", "spamrats", "spameatingmonkey"];
+
+/// True when every "spam" in `text` is part of a blocklist's name.
+fn spam_only_in_blocklist_names(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let all = lower.matches("spam").count();
+    let named: usize = SPAM_BLOCKLISTS
+        .iter()
+        .map(|b| lower.matches(b).count())
+        .sum();
+    all == named
 }
 
 /// The cause of one recipient's bounce.
@@ -171,6 +186,14 @@ fn wording(r: &Recipient, diagnostic: &str) -> reason::Matches {
             found.remove(Cause::UserUnknown);
             found.insert(Cause::Filtered);
         }
+    }
+    if found.has(Cause::SpamDetected)
+        && found.has(Cause::Blocked)
+        && spam_only_in_blocklist_names(diagnostic)
+    {
+        // "spamhaus.org", "spamcop.net" name blocklists: the sender is blocked, nothing was
+        // judged to be spam.
+        found.remove(Cause::SpamDetected);
     }
     if found.has(Cause::HostUnknown) {
         let lower = diagnostic.to_ascii_lowercase();

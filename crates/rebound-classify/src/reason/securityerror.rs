@@ -18,4 +18,5 @@ pub const PHRASES: &[&str] = &[
     "authentication is required",
     "please authenticate",
     "unauthenticated senders",
+    "smtp authentication",
 ];

@@ -34,4 +34,5 @@ pub const PHRASES: &[&str] = &[
     "closed account",
     "temporary locked",
     "temporarily locked",
+    "is inactive",
 ];
