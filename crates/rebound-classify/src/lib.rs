@@ -63,6 +63,7 @@ const FIRST_PASS: &[Cause] = &[
 /// Causes whose status codes are unambiguous (see `status::STATUS_CAUSES`).
 const PRECISE: &[Cause] = &[
     Cause::HasMoved,
+    Cause::Rejected,
     Cause::MailboxFull,
     Cause::ExceedLimit,
     Cause::MesgTooBig,
@@ -110,7 +111,7 @@ const OVERRIDE_USER_UNKNOWN: &[Cause] = &[
 
 /// Wording that turns a "host not found" into a temporary DNS failure: Postfix writes "Host not
 /// found, try again" for the resolver's TRY_AGAIN (RFC 1035 SERVFAIL), not for a missing domain.
-const TEMPORARY_DNS: &[&str] = &["try again"];
+const TEMPORARY_DNS: &[&str] = &["host not found, try again"];
 
 /// Removes the repeated reply-code prefixes of a multi-line SMTP reply (RFC 5321 §4.2.1:
 /// "550-5.7.1 first line 550-5.7.1 second line ..."), which unfolding puts mid-sentence.
@@ -173,12 +174,12 @@ pub fn cause(r: &Recipient) -> Cause {
 /// override another's.
 fn wording(r: &Recipient, diagnostic: &str) -> reason::Matches {
     let mut found = reason::scan(diagnostic);
+    let stated = r.status.as_deref().and_then(status::cause_of);
     if found.has(Cause::UserUnknown) {
         if OVERRIDE_USER_UNKNOWN.iter().any(|c| found.has(*c)) {
             found.remove(Cause::UserUnknown);
-        } else if r.command.as_deref() == Some("DATA")
-            || (r.command.as_deref() != Some("RCPT")
-                && r.status.as_deref().and_then(status::cause_of) == Some(Cause::Filtered))
+        } else if (r.command.as_deref() == Some("DATA") && stated != Some(Cause::UserUnknown))
+            || (r.command.as_deref() != Some("RCPT") && stated == Some(Cause::Filtered))
         {
             // Refused after DATA, when the recipient had been accepted at RCPT, or under a
             // mailbox-status code (RFC 3463 X.2.0/X.2.1) not given in answer to RCPT TO: the
@@ -204,6 +205,18 @@ fn wording(r: &Recipient, diagnostic: &str) -> reason::Matches {
             found.remove(Cause::HostUnknown);
             found.insert(Cause::NetworkError);
         }
+    }
+    if matches!(r.command.as_deref(), Some("EHLO" | "HELO"))
+        && [Cause::UserUnknown, Cause::HostUnknown, Cause::Rejected]
+            .iter()
+            .any(|c| found.has(*c))
+    {
+        // Refused at HELO/EHLO, before any address was given (RFC 5321 §4.1.1.1): the
+        // sending host is what was refused, whatever the wording says about names.
+        for c in [Cause::UserUnknown, Cause::HostUnknown, Cause::Rejected] {
+            found.remove(c);
+        }
+        found.insert(Cause::Blocked);
     }
     if r.command.as_deref() == Some("MAIL")
         && (found.is_empty() || found == reason::Matches::only(Cause::UserUnknown))

@@ -16,6 +16,5 @@ pub const PHRASES: &[&str] = &[
     "line too long",
     "headers too long",
     "message has been refused because of content",
-    "malformed",
     "duplicate header",
 ];

@@ -25,4 +25,5 @@ pub const PHRASES: &[&str] = &[
     "domain has no mx record for sender",
     "please provide a valid from",
     "address that has been blacklisted",
+    "purported responsible address",
 ];
