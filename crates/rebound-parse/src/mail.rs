@@ -142,6 +142,13 @@ impl Mail {
         if mail.text.trim().is_empty() && !html.is_empty() {
             mail.text = html;
         }
+        if mail.text.trim().is_empty() && mail.status_parts.is_empty() {
+            // MIME too broken to find a text part (a `boundary=` parameter on an unfolded line,
+            // say): the raw body, part headers and all, is still better than nothing.
+            let start = usize::try_from(message.root_part().raw_body_offset()).unwrap_or(0);
+            let raw = message.raw_message().get(start..).unwrap_or(&[]);
+            mail.text = String::from_utf8_lossy(raw).into_owned();
+        }
         mail
     }
 }

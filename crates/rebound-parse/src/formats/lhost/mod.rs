@@ -14,6 +14,10 @@ pub mod x3;
 pub mod v5sendmail;
 pub mod json;
 pub mod amazonses;
+pub mod interscanmss;
+pub mod x6;
+pub mod apachejames;
+pub mod fml;
 
 use super::Format;
 use crate::report::ReportKind;
@@ -32,6 +36,10 @@ pub static FORMATS: &[Format] = &[
     delivery("lhost/kddi", kddi::read),
     delivery("lhost/amazonses", amazonses::read),
     amazonses::COMPLAINT,
+    delivery("lhost/interscanmss", interscanmss::read),
+    delivery("lhost/x6", x6::read),
+    delivery("lhost/apachejames", apachejames::read),
+    delivery("lhost/fml", fml::read),
 ];
 
 #[allow(dead_code)]
