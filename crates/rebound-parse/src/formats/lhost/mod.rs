@@ -18,6 +18,8 @@ pub mod interscanmss;
 pub mod x6;
 pub mod apachejames;
 pub mod fml;
+pub mod mailfoundry;
+pub mod biglobe;
 
 use super::Format;
 use crate::report::ReportKind;
@@ -40,6 +42,8 @@ pub static FORMATS: &[Format] = &[
     delivery("lhost/x6", x6::read),
     delivery("lhost/apachejames", apachejames::read),
     delivery("lhost/fml", fml::read),
+    delivery("lhost/mailfoundry", mailfoundry::read),
+    delivery("lhost/biglobe", biglobe::read),
 ];
 
 #[allow(dead_code)]
