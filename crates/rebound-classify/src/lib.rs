@@ -174,18 +174,26 @@ pub fn cause(r: &Recipient) -> Cause {
 /// override another's.
 fn wording(r: &Recipient, diagnostic: &str) -> reason::Matches {
     let mut found = reason::scan(diagnostic);
-    let stated = r.status.as_deref().and_then(status::cause_of);
+    // What the report itself states: the format's own verdict, else the status code.
+    let stated = r
+        .hint
+        .and_then(Cause::parse)
+        .or_else(|| r.status.as_deref().and_then(status::cause_of));
     if found.has(Cause::UserUnknown) {
         if OVERRIDE_USER_UNKNOWN.iter().any(|c| found.has(*c)) {
             found.remove(Cause::UserUnknown);
-        } else if (r.command.as_deref() == Some("DATA") && stated != Some(Cause::UserUnknown))
-            || (r.command.as_deref() != Some("RCPT") && stated == Some(Cause::Filtered))
-        {
-            // Refused after DATA, when the recipient had been accepted at RCPT, or under a
-            // mailbox-status code (RFC 3463 X.2.0/X.2.1) not given in answer to RCPT TO: the
-            // recipient's filter speaks, whatever it says.
+        } else if stated != Some(Cause::UserUnknown) && r.command.as_deref() != Some("RCPT") {
+            // "No such user" is only proof of a missing mailbox in answer to RCPT TO or under
+            // an X.1.x code. After DATA, or when the report does not say at which command, the
+            // recipient had been accepted and its filter refused the message, whatever it says;
+            // at MAIL FROM or HELO the wording is about the sender (handled below).
             found.remove(Cause::UserUnknown);
-            found.insert(Cause::Filtered);
+            if !matches!(
+                r.command.as_deref(),
+                Some("MAIL" | "EHLO" | "HELO" | "CONN")
+            ) {
+                found.insert(Cause::Filtered);
+            }
         }
     }
     if found.has(Cause::SpamDetected)

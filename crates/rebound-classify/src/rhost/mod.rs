@@ -23,12 +23,18 @@ pub struct Provider {
 pub fn cause(r: &Recipient) -> Option<Cause> {
     let diagnostic = r.diagnostic.to_ascii_lowercase();
     let mta = r.remote_mta.as_deref().unwrap_or("").to_ascii_lowercase();
+    let domain = r
+        .address
+        .rsplit('@')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     providers::PROVIDERS
         .iter()
         .filter(|p| {
             p.markers
                 .iter()
-                .any(|m| mta.contains(m) || diagnostic.contains(m))
+                .any(|m| mta.contains(m) || diagnostic.contains(m) || domain.contains(m))
         })
         .find_map(|p| {
             p.rules

@@ -64,6 +64,7 @@ pub static PROVIDERS: &[Provider] = &[
             "yahoodns.net",
             "yahooinc.com",
             "verizonmedia.com",
+            "delivery error: dd ",
         ],
         rules: &[
             ("[tss04]", BadReputation),
@@ -90,5 +91,45 @@ pub static PROVIDERS: &[Provider] = &[
         name: "mimecast",
         markers: &["mimecast"],
         rules: &[("host network not allowed", PolicyViolation)],
+    },
+    // KDDI au (ezweb.ne.jp, au.com): "550 <address>: User unknown" answers RCPT for a missing
+    // mailbox; "550 : User unknown", with the address left empty, is what its servers say after
+    // DATA when the recipient's own reception filter (domain/address designation) refuses.
+    Provider {
+        name: "kddi",
+        markers: &["ezweb.ne.jp", "au.com", "auone-net.jp"],
+        rules: &[
+            ("550 : user unknown", Filtered),
+            ("550: : user unknown", Filtered),
+        ],
+    },
+    // Microsoft Exchange Online / Outlook.com: enhanced codes with a component name, e.g.
+    // "5.1.10 RESOLVER.ADR.RecipientNotFound" (Exchange NDR reference: the recipient does not
+    // exist; Microsoft uses 5.1.10 for it, not for null MX), and Outlook.com's "550 Requested
+    // action not taken: mailbox unavailable" for a missing mailbox.
+    Provider {
+        name: "microsoft",
+        markers: &[
+            "outlook.com",
+            "hotmail",
+            "resolver.adr.",
+            "protection.outlook",
+            "live.com",
+        ],
+        rules: &[
+            ("resolver.adr.recipientnotfound", UserUnknown),
+            ("resolver.adr.exrecipnotfound", UserUnknown),
+            (
+                "requested action not taken: mailbox unavailable",
+                UserUnknown,
+            ),
+        ],
+    },
+    // Microsoft Exchange Server 2003 NDRs: "The recipient name is not recognized" with an
+    // "MSEXCH:IMS:..." diagnostic (Exchange 2003 NDR text for an unknown recipient).
+    Provider {
+        name: "exchange2003",
+        markers: &["msexch:"],
+        rules: &[("the recipient name is not recognized", UserUnknown)],
     },
 ];
