@@ -117,6 +117,23 @@ fn response_from_notice(lines: &[&str], address: &str, others: &[String]) -> Opt
     }
 }
 
+/// The status code of a response that says most: failures (4.x.x, 5.x.x) before successes
+/// in a transcript, and RFC 3463 §3.5's advice for X.4.7 ("the code for the actual problem found
+/// when delivery was attempted should be returned rather than this code"): a later code wins
+/// over "delivery time expired". X.0.0 only when nothing else is there and `allow_generic`.
+fn preferred_code(diagnostic: &str, allow_generic: bool) -> Option<String> {
+    let codes: Vec<&str> = text::status_codes(diagnostic).collect();
+    let failure = |c: &&str| c.starts_with(['4', '5']);
+    let specific = |c: &&str| !c.ends_with(".0.0") && !c.ends_with(".4.7");
+    codes
+        .iter()
+        .find(|c| failure(c) && specific(c))
+        .or_else(|| codes.iter().find(|c| failure(c) && !c.ends_with(".0.0")))
+        .or_else(|| codes.iter().find(|c| !c.ends_with(".0.0")))
+        .or_else(|| codes.first().filter(|_| allow_generic))
+        .map(|c| c.to_string())
+}
+
 /// Fills status, reply code, command, action and an empty response from the rest of the message.
 pub fn complete(report: &mut Report, mail: &Mail) {
     let notice = textscan::notice(&mail.text);
@@ -142,9 +159,7 @@ pub fn complete(report: &mut Report, mail: &Mail) {
         }
         // RFC 3463 codes in the response are more specific than the `Status:` field: Exim and
         // OpenSMTPD write 5.0.0 there, Sendmail 4.4.7 for any deferral that timed out.
-        let found = text::status_codes(&r.diagnostic)
-            .find(|c| !c.ends_with(".0.0") || r.status.is_none())
-            .map(str::to_string);
+        let found = preferred_code(&r.diagnostic, r.status.is_none());
         match (&r.status, found) {
             (None, Some(f)) => r.status = Some(f),
             (Some(s), Some(f)) if s.get(..1) == f.get(..1) => r.status = Some(f),

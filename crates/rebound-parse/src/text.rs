@@ -87,8 +87,12 @@ pub fn reply_codes(text: &str) -> impl Iterator<Item = &str> {
             if !(b[s + 1].is_ascii_digit() && b[s + 2].is_ascii_digit()) {
                 continue;
             }
-            if s > 0 && (is_word_byte(b[s - 1]) || matches!(b[s - 1], b'-' | b'/' | b':' | b'#')) {
-                // "#5.0.0", "12:550" and "v550" are not replies; "said: 550" has a space.
+            // "#5.0.0", "12:550" and "v550" are not replies; "said: 550" and "CODE :550" are.
+            let colon_after_space = s > 1 && b[s - 1] == b':' && b[s - 2] == b' ';
+            if s > 0
+                && !colon_after_space
+                && (is_word_byte(b[s - 1]) || matches!(b[s - 1], b'-' | b'/' | b':' | b'#'))
+            {
                 continue;
             }
             let after = b.get(s + 3).copied();

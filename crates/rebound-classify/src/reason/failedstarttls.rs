@@ -10,4 +10,6 @@ pub const PHRASES: &[&str] = &[
     "tls negotiation failed",
     "requiretls",
     "tls handshake failed",
+    "does not support tls",
+    "does not support starttls",
 ];

@@ -22,4 +22,6 @@ pub const PHRASES: &[&str] = &[
     "high probability of spam",
     "phishing",
     "content rejected",
+    "blacklisted url",
+    "blocklisted url",
 ];

@@ -24,4 +24,5 @@ pub const PHRASES: &[&str] = &[
     "unable to deliver message after multiple retries",
     "service currently unavailable",
     "unable to contact ldap server",
+    "queue file write error",
 ];

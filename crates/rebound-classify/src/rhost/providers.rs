@@ -69,7 +69,7 @@ pub static PROVIDERS: &[Provider] = &[
         rules: &[
             ("[tss04]", BadReputation),
             ("[tss09]", BadReputation),
-            ("doesn't have a yahoo", UserUnknown),
+            ("this user doesn't have a", UserUnknown),
         ],
     },
     // Facebook: "RCP-P2 ... Refused due to recipient preferences" (postmaster.facebook.com
@@ -131,5 +131,19 @@ pub static PROVIDERS: &[Provider] = &[
         name: "exchange2003",
         markers: &["msexch:"],
         rules: &[("the recipient name is not recognized", UserUnknown)],
+    },
+    // Verizon Wireless SMS gateways (vtext.com, vzwpix.com): "550 - Requested action not taken:
+    // no such user here" for a number that has no messaging account.
+    Provider {
+        name: "verizon",
+        markers: &["vtext.com", "vzwpix.com"],
+        rules: &[("no such user", UserUnknown)],
+    },
+    // Spectrum / Charter: "AUP#In-1310" (spectrum.net "understanding email error codes": 1310 =
+    // the sending IP exceeded its connection limit).
+    Provider {
+        name: "spectrum",
+        markers: &["spectrum.net", "charter.net"],
+        rules: &[("aup#in-1310", TooManyConn), ("aup#1310", TooManyConn)],
     },
 ];

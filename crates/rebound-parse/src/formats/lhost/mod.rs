@@ -2,24 +2,24 @@
 //! (`lhost/<mta>.rs`). Each module's `read` returns `None` unless the message is in its format;
 //! detection should be cheap (header fields first) because every message passes by.
 
+pub mod amazonses;
+pub mod apachejames;
+pub mod biglobe;
 pub mod dragonfly;
 pub mod exim;
+pub mod fml;
 pub mod gmail;
 pub mod googlegroups;
 pub mod googleworkspace;
 pub mod imailserver;
-pub mod kddi;
-pub mod qmail;
-pub mod x3;
-pub mod v5sendmail;
-pub mod json;
-pub mod amazonses;
 pub mod interscanmss;
-pub mod x6;
-pub mod apachejames;
-pub mod fml;
+pub mod json;
+pub mod kddi;
 pub mod mailfoundry;
-pub mod biglobe;
+pub mod qmail;
+pub mod v5sendmail;
+pub mod x3;
+pub mod x6;
 
 use super::Format;
 use crate::report::ReportKind;
