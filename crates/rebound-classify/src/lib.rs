@@ -162,7 +162,7 @@ fn spam_only_in_blocklist_names(text: &str) -> bool {
         .iter()
         .map(|b| lower.matches(b).count())
         .sum();
-    all == named
+    named > 0 && all == named
 }
 
 /// The cause of one recipient's bounce.
@@ -287,11 +287,12 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
     }
     // A final report on a temporary (4.x.x) failure means the sender's MTA gave up retrying:
     // the queue lifetime ran out (Postfix bounce_queue_lifetime, Exim retry rules, Sendmail
-    // Timeout.queuereturn). With a bare "4.0.0" and no wording the report does not say so.
+    // Timeout.queuereturn). With a detail of 0 ("4.0.0", "4.3.0": "other or undefined", RFC 3463
+    // §3) and no wording, the report does not say what failed, so it does not say that either.
     let gave_up_on_temporary = allow_expired
         && r.action == Some(Action::Failed)
         && status.starts_with('4')
-        && !status.ends_with(".0.0");
+        && !status.ends_with(".0");
     // That, or the MTA's own expiry statement, is the cause unless the wording names a
     // substantive one (greylisting is not: it only ever delays).
     if (timing.expired || gave_up_on_temporary) && substantive.is_empty() {
@@ -308,7 +309,7 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
     if smtp
         && let Some(c) = FIRST_PASS
             .iter()
-            .find(|c| found.has(**c))
+            .find(|c| found.has(**c) || hint == Some(**c))
             .or_else(|| FIRST_PASS.iter().find(|c| by_status == Some(**c)))
     {
         return *c;
@@ -393,5 +394,163 @@ pub fn permanence(r: &Recipient) -> Permanence {
         (Some(Action::Delayed), _) => Permanence::StillTrying,
         (_, Some('4')) => Permanence::FinalTemporary,
         _ => Permanence::FinalPermanent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rcpt(action: Action, status: &str, diagnostic: &str, command: Option<&str>) -> Recipient {
+        Recipient {
+            address: "someone@mx.test".into(),
+            action: Some(action),
+            status: Some(status.into()),
+            diagnostic: diagnostic.into(),
+            command: command.map(str::to_string),
+            ..Recipient::default()
+        }
+    }
+
+    #[test]
+    fn user_unknown_needs_rcpt_or_an_x11_code() {
+        let at_rcpt = rcpt(Action::Failed, "5.0.0", "550 User unknown", Some("RCPT"));
+        assert_eq!(cause(&at_rcpt), Cause::UserUnknown);
+        let coded = rcpt(
+            Action::Failed,
+            "5.1.1",
+            "550 5.1.1 User unknown",
+            Some("DATA"),
+        );
+        assert_eq!(cause(&coded), Cause::UserUnknown);
+        let after_data = rcpt(Action::Failed, "5.0.0", "550 User unknown", Some("DATA"));
+        assert_eq!(cause(&after_data), Cause::Filtered);
+        let at_mail = rcpt(
+            Action::Failed,
+            "5.0.0",
+            "553 sender.test does not exist",
+            Some("MAIL"),
+        );
+        assert_eq!(cause(&at_mail), Cause::Rejected);
+        let at_helo = rcpt(
+            Action::Failed,
+            "5.0.0",
+            "501 Invalid domain name",
+            Some("HELO"),
+        );
+        assert_eq!(cause(&at_helo), Cause::Blocked);
+    }
+
+    #[test]
+    fn giving_up_on_a_temporary_failure_is_expiry() {
+        let grey = rcpt(
+            Action::Failed,
+            "4.7.1",
+            "451 4.7.1 Recipient address rejected: Greylisted, please try again",
+            Some("RCPT"),
+        );
+        assert_eq!(cause(&grey), Cause::Expired);
+        let v = classify(&grey, &Policy::default());
+        assert_eq!(
+            (v.bounce_type, v.reason),
+            (BounceType::Soft, Some(Reason::SecurityFilter))
+        );
+        let still = Recipient {
+            action: Some(Action::Delayed),
+            ..grey.clone()
+        };
+        let v = classify(&still, &Policy::default());
+        assert_eq!(
+            (v.bounce_type, v.reason),
+            (BounceType::Pending, Some(Reason::SecurityFilter))
+        );
+        let exim = rcpt(
+            Action::Failed,
+            "5.0.0",
+            "421 4.3.2 Service not available: retry timeout exceeded",
+            None,
+        );
+        let v = classify(&exim, &Policy::default());
+        assert_eq!(v.cause, Cause::Expired);
+        assert_eq!(v.reason, Some(Reason::RecipientUnavailable));
+        // A substantive cause named in the last reply wins over the give-up.
+        let full = rcpt(Action::Failed, "4.2.2", "452 4.2.2 Mailbox full", None);
+        assert_eq!(cause(&full), Cause::MailboxFull);
+    }
+
+    #[test]
+    fn wording_overrides() {
+        let spamhaus = rcpt(
+            Action::Failed,
+            "5.7.1",
+            "554 Blocked - see spamhaus.org",
+            None,
+        );
+        assert_eq!(cause(&spamhaus), Cause::Blocked);
+        let spam = rcpt(
+            Action::Failed,
+            "5.7.1",
+            "554 5.7.1 Message rejected as spam",
+            None,
+        );
+        assert_eq!(cause(&spam), Cause::SpamDetected);
+        let dns = rcpt(Action::Failed, "5.0.0", "Host not found, try again", None);
+        assert_eq!(cause(&dns), Cause::NetworkError);
+        let sender = rcpt(
+            Action::Failed,
+            "5.1.8",
+            "553 5.1.8 Domain of sender address x@y.test does not exist",
+            Some("RCPT"),
+        );
+        assert_eq!(cause(&sender), Cause::Rejected);
+        let dmarc = rcpt(
+            Action::Failed,
+            "5.7.26",
+            "550 5.7.26 Unauthenticated email",
+            None,
+        );
+        assert_eq!(
+            classify(&dmarc, &Policy::default()).bounce_type,
+            BounceType::Soft
+        );
+    }
+
+    #[test]
+    fn multi_line_replies_are_unfolded() {
+        assert_eq!(
+            unfold_reply(
+                "550-5.7.1 Messages with multiple 550-5.7.1 addresses in From: 550 5.7.1 are refused"
+            ),
+            "550-5.7.1 Messages with multiple addresses in From: are refused"
+        );
+        let r = rcpt(
+            Action::Failed,
+            "5.7.1",
+            "550-5.7.1 Messages with multiple 550 5.7.1 addresses in From: header are not accepted",
+            None,
+        );
+        assert_eq!(cause(&r), Cause::NotCompliantRfc);
+    }
+
+    #[test]
+    fn delivered_and_format_hints() {
+        let ok = rcpt(Action::Relayed, "2.0.0", "", None);
+        assert_eq!(
+            classify(&ok, &Policy::default()).bounce_type,
+            BounceType::None
+        );
+        let complaint = Recipient {
+            hint: Some("feedback"),
+            ..Recipient::default()
+        };
+        assert_eq!(
+            classify(&complaint, &Policy::default()).bounce_type,
+            BounceType::Complaint
+        );
+        let empty = Recipient {
+            action: Some(Action::Failed),
+            ..Recipient::default()
+        };
+        assert_eq!(cause(&empty), Cause::Undefined);
     }
 }

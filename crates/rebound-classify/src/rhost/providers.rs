@@ -101,6 +101,8 @@ pub static PROVIDERS: &[Provider] = &[
         rules: &[
             ("550 : user unknown", Filtered),
             ("550: : user unknown", Filtered),
+            ("user unknown", UserUnknown),
+            ("recipient address rejected", UserUnknown),
         ],
     },
     // Microsoft Exchange Online / Outlook.com: enhanced codes with a component name, e.g.
