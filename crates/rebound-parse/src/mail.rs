@@ -14,6 +14,11 @@ use crate::Flag;
 /// Bounce reports are small: the corpus's largest is under 200 KiB.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 
+/// How deep attached messages are searched for a report ([`Mail::read`]): a notice that wraps
+/// the real report once (a gateway's "Returned mail" around the MTA's DSN) is common, deeper
+/// nesting is not and would only cost time.
+const MAX_ATTACHED_DEPTH: u8 = 2;
+
 /// The parts of a message that a report format cares about.
 #[derive(Debug, Default)]
 pub struct Mail {
@@ -57,7 +62,16 @@ impl Mail {
     }
 
     /// Reads `bytes` into a [`Mail`]. Never fails: bad structure is flagged.
+    ///
+    /// When the message carries no report part of its own but attaches, as `message/rfc822`, a
+    /// message that does (a relay or filter forwarding the DSN it received inside its own
+    /// notice), that attached report is read in its place: its status parts, its text after this
+    /// message's text, and the original it returns.
     pub fn read(bytes: &[u8]) -> Mail {
+        Mail::read_nested(bytes, 0)
+    }
+
+    fn read_nested(bytes: &[u8], depth: u8) -> Mail {
         let mut mail = Mail::default();
         let bytes = if bytes.len() > MAX_MESSAGE_BYTES {
             mail.flags.push(Flag::Truncated);
@@ -88,6 +102,7 @@ impl Mail {
                 .to_ascii_lowercase();
         }
         let mut html = String::new();
+        let mut attached: Vec<&[u8]> = Vec::new();
         for part in &message.parts {
             if part.is_encoding_problem {
                 push_flag(&mut mail.flags, Flag::BadEncoding);
@@ -101,10 +116,14 @@ impl Mail {
             };
             match (&part.body, ctype.as_str(), sub.as_str()) {
                 (PartType::Multipart(_), _, _) => {}
-                (PartType::Message(inner), _, _)
-                    if mail.original_headers.is_none() => {
+                (PartType::Message(inner), _, _) => {
+                    if mail.original_headers.is_none() {
                         mail.original_headers = Some(header_list(inner));
                     }
+                    if has_status_part(inner) {
+                        attached.push(inner.raw_message());
+                    }
+                }
                 (body, "message", "delivery-status" | "global-delivery-status") => {
                     mail.status_parts
                         .push(body_text(body, part.contents()).into_owned());
@@ -130,7 +149,7 @@ impl Mail {
                     if !mail.text.is_empty() {
                         mail.text.push('\n');
                     }
-                    mail.text.push_str(t);
+                    mail.text.push_str(&undo_latin1_mojibake(t));
                 }
                 (PartType::Html(h), _, _) if !is_attachment(part) => {
                     html.push_str(&html_to_text(h));
@@ -142,6 +161,9 @@ impl Mail {
         if mail.text.trim().is_empty() && !html.is_empty() {
             mail.text = html;
         }
+        if mail.status_parts.is_empty() && mail.feedback.is_none() && depth < MAX_ATTACHED_DEPTH {
+            mail.adopt_attached_report(&attached, depth);
+        }
         if mail.text.trim().is_empty() && mail.status_parts.is_empty() {
             // MIME too broken to find a text part (a `boundary=` parameter on an unfolded line,
             // say): the raw body, part headers and all, is still better than nothing.
@@ -151,6 +173,44 @@ impl Mail {
         }
         mail
     }
+}
+
+impl Mail {
+    /// Takes the first attached message that holds a report (`message/delivery-status`
+    /// parts) as this message's report; see [`Mail::read`].
+    fn adopt_attached_report(&mut self, attached: &[&[u8]], depth: u8) {
+        let Some(inner) = attached
+            .iter()
+            .map(|raw| Mail::read_nested(raw, depth + 1))
+            .find(|m| !m.status_parts.is_empty())
+        else {
+            return;
+        };
+        self.status_parts = inner.status_parts;
+        if !inner.text.is_empty() {
+            if !self.text.is_empty() {
+                self.text.push('\n');
+            }
+            self.text.push_str(&inner.text);
+        }
+        self.original_headers = inner.original_headers;
+        for f in inner.flags {
+            push_flag(&mut self.flags, f);
+        }
+    }
+}
+
+/// True when `message` has a `message/delivery-status` part of its own (cheap: no re-parse).
+fn has_status_part(message: &mail_parser::Message<'_>) -> bool {
+    message.parts.iter().any(|p| {
+        p.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("message")
+                && ct.subtype().is_some_and(|s| {
+                    s.eq_ignore_ascii_case("delivery-status")
+                        || s.eq_ignore_ascii_case("global-delivery-status")
+                })
+        })
+    })
 }
 
 fn push_flag(flags: &mut Vec<Flag>, flag: Flag) {
@@ -287,4 +347,68 @@ pub fn html_to_text(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A filter's own notice that attaches, as `message/rfc822`, the DSN it received.
+    const WRAPPED: &str = "From: MAILER-DAEMON@gw.sender.test\nSubject: Returned mail\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"outer\"\n\n--outer\nContent-Type: text/plain\n\nThe following addresses had permanent delivery errors\n\n--outer\nContent-Type: message/rfc822\n\nFrom: MAILER-DAEMON@mx.rcpt.test\nSubject: Returned mail: User unknown\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"inner\"\n\n--inner\nContent-Type: text/plain\n\nbob@rcpt.test\n\n--inner\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.rcpt.test\n\nFinal-Recipient: rfc822; bob@rcpt.test\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n\n--inner\nContent-Type: message/rfc822\n\nFrom: alice@sender.test\nTo: bob@rcpt.test\nMessage-ID: <1@sender.test>\n\nhi\n--inner--\n\n--outer--\n";
+
+    #[test]
+    fn report_attached_as_message_is_read() {
+        let m = Mail::read(WRAPPED.as_bytes());
+        assert_eq!(m.status_parts.len(), 1);
+        assert!(m.status_parts[0].contains("Final-Recipient: rfc822; bob@rcpt.test"));
+        assert!(m.text.contains("bob@rcpt.test"));
+        let id = m
+            .original_headers
+            .as_ref()
+            .and_then(|h| h.iter().find(|(n, _)| n == "message-id"));
+        assert_eq!(id.map(|(_, v)| v.as_str()), Some("<1@sender.test>"));
+        let r = crate::parse(WRAPPED.as_bytes());
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].status.as_deref(), Some("5.1.1"));
+    }
+
+    #[test]
+    fn attached_original_without_report_stays_the_original() {
+        let m = Mail::read(b"Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nfailed\n--b\nContent-Type: message/rfc822\n\nMessage-ID: <2@s.test>\n\nbody\n--b--\n");
+        assert!(m.status_parts.is_empty());
+        let h = m.original_headers.unwrap_or_default();
+        assert!(h.iter().any(|(_, v)| v == "<2@s.test>"));
+    }
+}
+
+/// Repairs text that was UTF-8 but declared ISO-8859-1 or US-ASCII (a common lie in bounces
+/// that quote a remote server's UTF-8 reply): decoding it as Latin-1 maps each byte to the code
+/// point of the same value, so when every character is below U+0100, the bytes come back
+/// exactly; if they are valid UTF-8 with multi-byte sequences, that is what was meant. Real
+/// Latin-1 text is almost never valid UTF-8 ("Ã¤" is not a word), so it is left alone.
+pub fn undo_latin1_mojibake(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || text.chars().any(|c| u32::from(c) > 0xFF) {
+        return Cow::Borrowed(text);
+    }
+    let bytes: Vec<u8> = text.chars().map(|c| u32::from(c) as u8).collect();
+    match String::from_utf8(bytes) {
+        Ok(fixed) => Cow::Owned(fixed),
+        Err(_) => Cow::Borrowed(text),
+    }
+}
+
+#[cfg(test)]
+mod charset_tests {
+    use super::*;
+
+    #[test]
+    fn utf8_declared_latin1_is_repaired() {
+        assert_eq!(
+            undo_latin1_mojibake("Mottagaren \u{c3}\u{a4}r ok\u{c3}\u{a4}nd"),
+            "Mottagaren är okänd"
+        );
+        assert_eq!(undo_latin1_mojibake("caf\u{e9}"), "caf\u{e9}");
+        assert_eq!(undo_latin1_mojibake("plain"), "plain");
+        assert_eq!(undo_latin1_mojibake("日本"), "日本");
+    }
 }
