@@ -223,10 +223,17 @@ pub fn original(report: &mut Report, mail: &Mail) {
             }
         }
     };
+    // An auto-reply, or a bounce sent as a reply, names the original in In-Reply-To
+    // (RFC 5322 §3.6.4) even when it quotes nothing.
     report.original_message_id = headers
         .iter()
         .find(|(n, _)| n == "message-id")
         .map(|(_, v)| v.trim().to_string())
+        .or_else(|| {
+            mail.header("in-reply-to")
+                .and_then(|v| v.split_whitespace().find(|t| t.starts_with('<')))
+                .map(str::to_string)
+        })
         .filter(|v| !v.is_empty());
     report.original_headers = headers;
 }
