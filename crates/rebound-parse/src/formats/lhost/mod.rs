@@ -6,6 +6,7 @@ pub mod amazonses;
 pub mod apachejames;
 pub mod biglobe;
 pub mod dragonfly;
+pub mod einsundeins;
 pub mod exim;
 pub mod fml;
 pub mod gmail;
@@ -18,6 +19,7 @@ pub mod kddi;
 pub mod mailfoundry;
 pub mod qmail;
 pub mod v5sendmail;
+pub mod verizon;
 pub mod x3;
 pub mod x6;
 
@@ -27,6 +29,7 @@ use crate::report::ReportKind;
 /// Vendor formats, tried in this order before the generic RFC 3464 reader.
 pub static FORMATS: &[Format] = &[
     delivery("lhost/dragonfly", dragonfly::read),
+    delivery("lhost/einsundeins", einsundeins::read),
     delivery("lhost/exim", exim::read),
     delivery("lhost/googlegroups", googlegroups::read),
     delivery("lhost/gmail", gmail::read),
@@ -44,6 +47,7 @@ pub static FORMATS: &[Format] = &[
     delivery("lhost/fml", fml::read),
     delivery("lhost/mailfoundry", mailfoundry::read),
     delivery("lhost/biglobe", biglobe::read),
+    delivery("lhost/verizon", verizon::read),
 ];
 
 #[allow(dead_code)]
