@@ -151,6 +151,24 @@ pub fn unfold_reply(diagnostic: &str) -> String {
     out
 }
 
+/// True when the thing said not to exist is a bare domain name ("example.test does not exist"),
+/// not an address or a user.
+fn names_missing_domain(text: &str) -> bool {
+    let Some(p) = rebound_parse::text::find_ci(text, " does not exist") else {
+        return false;
+    };
+    let before = text.get(..p).unwrap_or("");
+    let token = before.rsplit(' ').next().unwrap_or("");
+    let token = token.trim_matches(|c: char| matches!(c, '"' | '\'' | '(' | ')' | '[' | ']'));
+    token.contains('.')
+        && !token.contains('@')
+        && !token.contains(['<', '>'])
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && token.chars().any(|c| c.is_ascii_alphabetic())
+}
+
 /// Blocklist operators whose names contain "spam".
 const SPAM_BLOCKLISTS: &[&str] = &["spamhaus", "spamcop", "spamrats", "spameatingmonkey"];
 
@@ -179,6 +197,14 @@ fn wording(r: &Recipient, diagnostic: &str) -> reason::Matches {
         .hint
         .and_then(Cause::parse)
         .or_else(|| r.status.as_deref().and_then(status::cause_of));
+    if found.has(Cause::UserUnknown)
+        && r.command.as_deref() != Some("MAIL")
+        && names_missing_domain(diagnostic)
+    {
+        // "553 mx.example.test does not exist": what does not exist is a host, not a mailbox.
+        found.remove(Cause::UserUnknown);
+        found.insert(Cause::HostUnknown);
+    }
     if found.has(Cause::UserUnknown) {
         if OVERRIDE_USER_UNKNOWN.iter().any(|c| found.has(*c)) {
             found.remove(Cause::UserUnknown);
@@ -513,6 +539,24 @@ mod tests {
             classify(&dmarc, &Policy::default()).bounce_type,
             BounceType::Soft
         );
+    }
+
+    #[test]
+    fn a_missing_domain_is_not_a_missing_user() {
+        let r = rcpt(
+            Action::Failed,
+            "5.0.0",
+            "553 mx.gone.test does not exist",
+            Some("RCPT"),
+        );
+        assert_eq!(cause(&r), Cause::HostUnknown);
+        let r = rcpt(
+            Action::Failed,
+            "5.0.0",
+            "550 user bo does not exist",
+            Some("RCPT"),
+        );
+        assert_eq!(cause(&r), Cause::UserUnknown);
     }
 
     #[test]
