@@ -14,6 +14,14 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
         .iter()
         .find(|(n, _)| n == "x-hmxmroriginalrecipient")
         .map(|(_, v)| v.clone());
+    if mail.feedback.is_none()
+        && hotmail.is_none()
+        && mail
+            .header("x-apple-unsubscribe")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    {
+        return apple_unsubscribe(mail);
+    }
     let feedback = match (&mail.feedback, &hotmail) {
         (Some(f), _) => f.as_str(),
         (None, Some(_)) => "",
@@ -36,14 +44,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     {
         addrs.extend(text::addresses(to).map(str::to_string));
     }
-    let diagnostic = text::squeeze(
-        mail.text
-            .lines()
-            .take(8)
-            .collect::<Vec<_>>()
-            .join(" ")
-            .as_str(),
-    );
+    let diagnostic = summary(mail);
     Some(
         addrs
             .into_iter()
@@ -55,4 +56,43 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
             })
             .collect(),
     )
+}
+
+/// An Apple Mail unsubscribe request: the subscriber is the `From`.
+fn apple_unsubscribe(mail: &Mail) -> Option<Vec<Recipient>> {
+    let address = text::address(mail.from())?.to_string();
+    Some(vec![Recipient {
+        address,
+        diagnostic: summary(mail),
+        hint: Some("feedback"),
+        ..Recipient::default()
+    }])
+}
+
+/// The first lines of the human-readable part.
+fn summary(mail: &Mail) -> String {
+    text::squeeze(
+        mail.text
+            .lines()
+            .take(8)
+            .collect::<Vec<_>>()
+            .join(" ")
+            .as_str(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ReportKind, parse};
+
+    #[test]
+    fn apple_mail_unsubscribe_is_a_complaint_by_the_sender() {
+        let m = "From: carol@mail.rcpt.test\nTo: opt-out-1@list.sender.test\nSubject: unsubscribe\nAuto-Submitted: auto-replied\nX-Apple-Unsubscribe: true\nContent-Type: text/plain\n\nApple Mail sent this email to unsubscribe from the message \"News\".\n";
+        let r = parse(m.as_bytes());
+        assert_eq!(r.engine, "arf");
+        assert_eq!(r.kind, ReportKind::Feedback);
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "carol@mail.rcpt.test");
+        assert_eq!(r.recipients[0].hint, Some("feedback"));
+    }
 }

@@ -17,6 +17,7 @@ pub mod interscanmss;
 pub mod json;
 pub mod kddi;
 pub mod mailfoundry;
+pub mod postfix;
 pub mod qmail;
 pub mod v5sendmail;
 pub mod verizon;
@@ -48,6 +49,7 @@ pub static FORMATS: &[Format] = &[
     delivery("lhost/mailfoundry", mailfoundry::read),
     delivery("lhost/biglobe", biglobe::read),
     delivery("lhost/verizon", verizon::read),
+    delivery("lhost/postfix", postfix::read),
 ];
 
 #[allow(dead_code)]
