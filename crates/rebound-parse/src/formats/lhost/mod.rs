@@ -5,6 +5,7 @@
 pub mod amazonses;
 pub mod apachejames;
 pub mod biglobe;
+pub mod domino;
 pub mod dragonfly;
 pub mod einsundeins;
 pub mod exim;
@@ -17,6 +18,7 @@ pub mod interscanmss;
 pub mod json;
 pub mod kddi;
 pub mod mailfoundry;
+pub mod notes;
 pub mod postfix;
 pub mod qmail;
 pub mod v5sendmail;
@@ -50,6 +52,8 @@ pub static FORMATS: &[Format] = &[
     delivery("lhost/biglobe", biglobe::read),
     delivery("lhost/verizon", verizon::read),
     delivery("lhost/postfix", postfix::read),
+    delivery("lhost/domino", domino::read),
+    delivery("lhost/notes", notes::read),
 ];
 
 #[allow(dead_code)]
