@@ -4,6 +4,10 @@
 //! framed by `****** Message from InterScan Messaging Security Suite ******` and names each
 //! recipient in `Unable to deliver message to <address> (and other recipients in the same
 //! domain).`; the returned message is a `message/rfc822` part. InterScan states no status code.
+//!
+//! That sentence is InterScan's own, written when the next hop refused the address; some
+//! versions add "Please check if address is correct." It states no server reply, so the cause
+//! it implies, an unknown recipient, is given as the hint.
 
 use crate::mail::Mail;
 use crate::report::Recipient;
@@ -14,6 +18,9 @@ const BANNER: &str = "Message from InterScan Messaging Security Suite";
 
 /// InterScan's per-recipient sentence.
 const UNABLE: &str = "Unable to deliver message to";
+
+/// The cause InterScan's per-recipient sentence states.
+const UNABLE_CAUSE: &str = "userunknown";
 
 /// Reads an InterScan MSS notice.
 pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
@@ -33,6 +40,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
             out.push(Recipient {
                 address: addr.to_string(),
                 diagnostic: text::squeeze(line.trim_start_matches("Reason:")),
+                hint: Some(UNABLE_CAUSE),
                 ..Recipient::default()
             });
         }
@@ -56,5 +64,6 @@ mod tests {
                 .diagnostic
                 .starts_with("Unable to deliver message to <bob@rcpt.test>")
         );
+        assert_eq!(r.recipients[0].hint, Some("userunknown"));
     }
 }

@@ -18,6 +18,7 @@ pub mod interscanmss;
 pub mod json;
 pub mod kddi;
 pub mod mailfoundry;
+pub mod mailmarshal;
 pub mod notes;
 pub mod postfix;
 pub mod qmail;
@@ -54,6 +55,7 @@ pub static FORMATS: &[Format] = &[
     delivery("lhost/postfix", postfix::read),
     delivery("lhost/domino", domino::read),
     delivery("lhost/notes", notes::read),
+    delivery("lhost/mailmarshal", mailmarshal::read),
 ];
 
 #[allow(dead_code)]
