@@ -134,3 +134,13 @@ fn not_a_report_gives_no_recipients() {
     assert!(r.recipients.is_empty());
     assert_eq!(r.kind, rebound_parse::ReportKind::NotReport);
 }
+
+/// Found by `cargo fuzz`: a `message/rfc822` part whose body is again only a
+/// `Content-Type: message/rfc822` header made mail-parser's internal `debug_assert!` fire in
+/// debug builds (the workspace turns its debug assertions off; release builds never had them).
+#[test]
+fn nested_empty_rfc822_parts_do_not_panic() {
+    let msg = b"Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\nContent-Type: message/rfc822\n\n\n--b--";
+    let r = rebound_parse::parse(msg);
+    assert!(r.recipients.is_empty());
+}
