@@ -2,7 +2,20 @@
 //! (recognised from `Remote-MTA` or from its host names in the reply). A provider's code says
 //! more than the generic wording around it, so these rules run before the phrase tables.
 
+mod cox;
+mod exchange2003;
+mod facebook;
+mod godaddy;
+mod kddi;
+mod laposte;
+mod microsoft;
+mod mimecast;
+mod orange;
 mod providers;
+mod spectrum;
+mod tencent;
+mod verizon;
+mod yahoo;
 
 use rebound_parse::Recipient;
 
