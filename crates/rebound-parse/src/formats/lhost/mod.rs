@@ -9,6 +9,7 @@ pub mod domino;
 pub mod dragonfly;
 pub mod einsundeins;
 pub mod exim;
+pub mod ezweb;
 pub mod fml;
 pub mod gmail;
 pub mod googlegroups;
@@ -56,6 +57,7 @@ pub static FORMATS: &[Format] = &[
     delivery("lhost/domino", domino::read),
     delivery("lhost/notes", notes::read),
     delivery("lhost/mailmarshal", mailmarshal::read),
+    delivery("lhost/ezweb", ezweb::read),
 ];
 
 #[allow(dead_code)]
