@@ -20,6 +20,7 @@ pub mod json;
 pub mod kddi;
 pub mod mailfoundry;
 pub mod mailmarshal;
+pub mod messagingserver;
 pub mod notes;
 pub mod postfix;
 pub mod qmail;
@@ -58,6 +59,7 @@ pub static FORMATS: &[Format] = &[
     delivery("lhost/notes", notes::read),
     delivery("lhost/mailmarshal", mailmarshal::read),
     delivery("lhost/ezweb", ezweb::read),
+    delivery("lhost/messagingserver", messagingserver::read),
 ];
 
 #[allow(dead_code)]
