@@ -113,8 +113,37 @@ fn response_from_notice(lines: &[&str], address: &str, others: &[String]) -> Opt
     if n > 0 {
         Some(p)
     } else {
-        Some(p).filter(|p| p.len() > address.len() + 2)
+        Some(p)
+            .filter(|p| p.len() > address.len() + 2)
+            .or_else(|| reason_before_list(lines, i))
     }
+}
+
+/// The sentence that introduces a list of bare addresses and gives the reason for all of them,
+/// as Microsoft's SMTP service (IIS SMTPSVC, Exchange 2000/2003) writes: "Unable to deliver
+/// message to the following recipients, because the message was forwarded more than the maximum
+/// allowed times." / "…, due to being unable to connect successfully to the destination mail
+/// server." Only such a paragraph right above the list counts.
+fn reason_before_list(lines: &[&str], i: usize) -> Option<String> {
+    let mut j = i;
+    // Other addresses of the same list, then blank lines.
+    while j > 0
+        && text::address(lines[j - 1]).is_some_and(|a| lines[j - 1].trim().len() <= a.len() + 2)
+    {
+        j -= 1;
+    }
+    while j > 0 && lines[j - 1].trim().is_empty() {
+        j -= 1;
+    }
+    let end = j;
+    while j > 0 && !lines[j - 1].trim().is_empty() {
+        j -= 1;
+    }
+    let p = text::squeeze(&lines.get(j..end)?.join(" "));
+    let lower = p.to_ascii_lowercase();
+    (lower.contains("the following recipient")
+        && (lower.contains(", because ") || lower.contains(", due to ")))
+    .then_some(p)
 }
 
 /// The status code of a response that says most: failures (4.x.x, 5.x.x) before successes
@@ -236,4 +265,27 @@ pub fn original(report: &mut Report, mail: &Mail) {
         })
         .filter(|v| !v.is_empty());
     report.original_headers = headers;
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse;
+
+    #[test]
+    fn reason_above_a_list_of_bare_addresses() {
+        let m = "From: postmaster@mx.rcpt.test\nSubject: Delivery Status Notification (Failure)\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nThis is an automatically generated Delivery Status Notification.\n\nUnable to deliver message to the following recipients, because the message was forwarded more than the maximum allowed times. This could indicate a mail loop.\n\n       bob@rcpt.test\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns;mx.rcpt.test\n\nFinal-Recipient: rfc822;bob@rcpt.test\nAction: failed\nStatus: 4.4.6\n\n--b--\n";
+        let r = parse(m.as_bytes());
+        assert!(
+            r.recipients[0]
+                .diagnostic
+                .starts_with("Unable to deliver message to the following recipients, because")
+        );
+    }
+
+    #[test]
+    fn a_list_heading_alone_is_no_reason() {
+        let m = "From: MAILER-DAEMON@mx.sender.test\nSubject: Returned mail\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nThe following recipients failed:\n\n   bob@rcpt.test\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822;bob@rcpt.test\nAction: failed\nStatus: 5.0.0\n\n--b--\n";
+        let r = parse(m.as_bytes());
+        assert_eq!(r.recipients[0].diagnostic, "");
+    }
 }

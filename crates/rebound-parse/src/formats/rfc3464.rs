@@ -42,6 +42,8 @@ struct Building {
     recipient: Recipient,
     final_recipient: Option<String>,
     original_recipient: Option<String>,
+    /// The comment of the `Status` field, e.g. "host name lookup failure".
+    status_comment: Option<String>,
 }
 
 impl Building {
@@ -58,6 +60,11 @@ impl Building {
         } else {
             o
         };
+        if self.recipient.diagnostic.is_empty()
+            && let Some(c) = self.status_comment
+        {
+            self.recipient.diagnostic = c;
+        }
         self.recipient
     }
 }
@@ -90,7 +97,10 @@ pub fn parse_fields(body: &str) -> (MessageFields, Vec<Recipient>) {
                 cur.original_recipient = Some(typed_address(&value));
             }
             "action" => cur.recipient.action = Action::parse(&value),
-            "status" => cur.recipient.status = text::status_code(&value).map(str::to_string),
+            "status" => {
+                cur.recipient.status = text::status_code(&value).map(str::to_string);
+                cur.status_comment = status_comment(&value);
+            }
             "remote-mta" => cur.recipient.remote_mta = Some(typed_value(&value).to_string()),
             "diagnostic-code" => {
                 let (kind, rest) = match value.split_once(';') {
@@ -111,6 +121,27 @@ pub fn parse_fields(body: &str) -> (MessageFields, Vec<Recipient>) {
     }
     out.retain(|r| !r.address.is_empty());
     (msg, out)
+}
+
+/// The comment after the code of a `Status` field (`4.0.0 (example.net: host name lookup
+/// failure)`, Sendmail; `4.2.2 (Over quota)`, Oracle Messaging Server): RFC 3464 §2.3.4 allows an
+/// RFC 822 comment there, and without a `Diagnostic-Code` it is the only explanation the report
+/// gives. Comments that only restate the class ("permanent failure") say nothing.
+fn status_comment(value: &str) -> Option<String> {
+    let open = value.find('(')?;
+    let close = value.rfind(')').filter(|c| *c > open)?;
+    let c = text::squeeze(value.get(open + 1..close)?);
+    let lower = c.to_ascii_lowercase();
+    let generic = [
+        "permanent failure",
+        "temporary failure",
+        "persistent transient failure",
+        "unrecoverable error",
+        "success",
+        "delivered",
+        "other or undefined",
+    ];
+    (!c.is_empty() && !generic.iter().any(|g| lower.contains(g))).then_some(c)
 }
 
 /// The value after `type;` in an RFC 3464 typed field (`rfc822; a@b`, `dns; host`).

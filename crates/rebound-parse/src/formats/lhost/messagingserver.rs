@@ -14,8 +14,8 @@
 //!   Remote system: dns;mx.example.org (TCP|…) (…)
 //! ```
 //!
-//! The recipients come from the delivery-status part; an empty `Diagnostic-Code` is filled from
-//! the block's "Diagnostic code:", else its "Reason:" (Messaging Server's own words, e.g.
+//! The recipients come from the delivery-status part; an empty diagnostic is filled from the
+//! block's "Diagnostic code:", else its "Reason:" (Messaging Server's own words, e.g.
 //! "Over quota").
 
 use crate::formats::rfc3464;
@@ -41,19 +41,18 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     let mut out = rfc3464::read(mail)?;
     let blocks = blocks(&mail.text);
     for r in &mut out {
-        if !r.diagnostic.is_empty() {
-            continue;
-        }
         let Some((_, reason, code)) = blocks
             .iter()
             .find(|(a, _, _)| text::contains_ci(a, &r.address))
         else {
             continue;
         };
-        r.diagnostic = match code {
-            Some(c) => text::squeeze(c.split_once(';').map_or(c.as_str(), |(_, v)| v)),
-            None => text::squeeze(reason),
-        };
+        if r.diagnostic.is_empty() {
+            r.diagnostic = match code {
+                Some(c) => text::squeeze(c.split_once(';').map_or(c.as_str(), |(_, v)| v)),
+                None => text::squeeze(reason),
+            };
+        }
         r.hint = REASONS
             .iter()
             .find(|(w, _)| text::contains_ci(reason, w))
