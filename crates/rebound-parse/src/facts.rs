@@ -146,6 +146,41 @@ fn reason_before_list(lines: &[&str], i: usize) -> Option<String> {
     .then_some(p)
 }
 
+/// Sendmail's "----- Transcript of session follows -----" block.
+const TRANSCRIPT: &str = "transcript of session follows";
+
+/// A status code for `address` from a Sendmail transcript, for a report whose `Status` is only
+/// X.0.0 and whose `Diagnostic-Code` has none: a local mailer's exit ("X-Unix; 255") is
+/// explained in the transcript by Sendmail's own line, "554 5.3.0 unknown mailer error 255".
+/// Lines that name the address count; with a single recipient, any reply line does.
+fn transcript_code<'a>(
+    lines: &[&'a str],
+    address: &str,
+    single: bool,
+) -> Option<(String, &'a str)> {
+    let start = lines
+        .iter()
+        .position(|l| text::contains_ci(l, TRANSCRIPT))?;
+    lines
+        .get(start + 1..)?
+        .iter()
+        .take_while(|l| !l.trim_start().starts_with("-----"))
+        .filter(|l| single || text::contains_ci(l, address))
+        .filter_map(|l| {
+            let t = l.trim_start().trim_start_matches("<<<").trim_start();
+            let code = text::reply_code(t).filter(|c| t.starts_with(c))?;
+            let rest = t.get(code.len()..)?.trim_start_matches(['-', ' ']);
+            let status = text::status_code(rest)
+                .filter(|s| rest.starts_with(s) && s.get(..1) == code.get(..1))?;
+            Some((status.to_string(), *l))
+        })
+        .find(|(s, _)| !s.ends_with(".0.0"))
+}
+
+/// Sendmail's own transcript lines that state a cause: "unknown mailer error N" is its message
+/// for a local delivery program (`X-Unix` mailer) that exited with a code outside sysexits(3).
+const SENDMAIL_CAUSES: &[(&str, &str)] = &[("unknown mailer error", "mailererror")];
+
 /// The status code of a response that says most: failures (4.x.x, 5.x.x) before successes
 /// in a transcript, and RFC 3463 §3.5's advice for X.4.7 ("the code for the actual problem found
 /// when delivery was attempted should be returned rather than this code"): a later code wins
@@ -188,7 +223,20 @@ pub fn complete(report: &mut Report, mail: &Mail) {
         }
         // RFC 3463 codes in the response are more specific than the `Status:` field: Exim and
         // OpenSMTPD write 5.0.0 there, Sendmail 4.4.7 for any deferral that timed out.
-        let found = preferred_code(&r.diagnostic, r.status.is_none());
+        let mut found = preferred_code(&r.diagnostic, r.status.is_none());
+        if found.is_none()
+            && r.status.as_deref().is_some_and(|s| s.ends_with(".0.0"))
+            && text::status_code(&r.diagnostic).is_none()
+            && let Some((code, line)) = transcript_code(&lines, &r.address, all.len() == 1)
+        {
+            found = Some(code);
+            r.hint = r.hint.or_else(|| {
+                SENDMAIL_CAUSES
+                    .iter()
+                    .find(|(w, _)| text::contains_ci(line, w))
+                    .map(|(_, c)| *c)
+            });
+        }
         match (&r.status, found) {
             (None, Some(f)) => r.status = Some(f),
             (Some(s), Some(f)) if s.get(..1) == f.get(..1) => r.status = Some(f),
@@ -280,6 +328,15 @@ mod tests {
                 .diagnostic
                 .starts_with("Unable to deliver message to the following recipients, because")
         );
+    }
+
+    #[test]
+    fn mailer_exit_status_from_the_transcript() {
+        let m = "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.rcpt.test>\nSubject: Returned mail: see transcript for details\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\n\n   ----- The following addresses had permanent fatal errors -----\n\"|/usr/local/bin/filter\"\n    (reason: 255)\n\n   ----- Transcript of session follows -----\nfilter: database unavailable\n554 5.3.0 unknown mailer error 255\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.rcpt.test\n\nFinal-Recipient: RFC822; bob@rcpt.test\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: X-Unix; 255\n\n--b--\n";
+        let r = parse(m.as_bytes());
+        assert_eq!(r.recipients[0].status.as_deref(), Some("5.3.0"));
+        assert_eq!(r.recipients[0].diagnostic, "255");
+        assert_eq!(r.recipients[0].hint, Some("mailererror"));
     }
 
     #[test]
