@@ -240,6 +240,14 @@ pub fn complete(report: &mut Report, mail: &Mail) {
         match (&r.status, found) {
             (None, Some(f)) => r.status = Some(f),
             (Some(s), Some(f)) if s.get(..1) == f.get(..1) => r.status = Some(f),
+            // A failed delivery (RFC 3464 §2.3.3) whose server replied permanently, reported
+            // with a temporary Status: Postfix writes 4.x.x when it skipped a 5xx greeting
+            // (`smtp_skip_5xx_greeting`) and then gave up. The server's own code is the fact.
+            (Some(s), Some(f))
+                if r.action == Some(Action::Failed) && s.starts_with('4') && f.starts_with('5') =>
+            {
+                r.status = Some(f)
+            }
             _ => {}
         }
         if r.reply_code.is_none() {
@@ -337,6 +345,14 @@ mod tests {
         assert_eq!(r.recipients[0].status.as_deref(), Some("5.3.0"));
         assert_eq!(r.recipients[0].diagnostic, "255");
         assert_eq!(r.recipients[0].hint, Some("mailererror"));
+    }
+
+    #[test]
+    fn a_permanent_reply_beats_a_temporary_status_of_a_failure() {
+        let m = "From: MAILER-DAEMON@mx.sender.test\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.sender.test\n\nFinal-Recipient: rfc822; bob@rcpt.test\nAction: failed\nStatus: 4.5.0\nDiagnostic-Code: smtp; 550 5.5.0 Service refused\n\nFinal-Recipient: rfc822; carl@rcpt.test\nAction: delayed\nStatus: 4.5.0\nDiagnostic-Code: smtp; 550 5.5.0 Service refused\n\n--b--\n";
+        let r = parse(m.as_bytes());
+        assert_eq!(r.recipients[0].status.as_deref(), Some("5.5.0"));
+        assert_eq!(r.recipients[1].status.as_deref(), Some("4.5.0"));
     }
 
     #[test]
