@@ -149,7 +149,10 @@ impl Mail {
                     if !mail.text.is_empty() {
                         mail.text.push('\n');
                     }
-                    mail.text.push_str(&undo_latin1_mojibake(t));
+                    match utf8_mislabelled_as_7bit(&message, part) {
+                        Some(raw) => mail.text.push_str(raw),
+                        None => mail.text.push_str(&undo_latin1_mojibake(t)),
+                    }
                 }
                 (PartType::Html(h), _, _) if !is_attachment(part) => {
                     html.push_str(&html_to_text(h));
@@ -211,6 +214,31 @@ fn has_status_part(message: &mail_parser::Message<'_>) -> bool {
                 })
         })
     })
+}
+
+/// The raw body of a text part labelled with a 7-bit charset (ISO-2022-JP and its kin, RFC
+/// 1468) that is in fact 8-bit UTF-8, as gateways that re-encode a notice without fixing its
+/// label leave it: decoding it as labelled would only give replacement characters. Only for
+/// bodies without a transfer encoding, whose raw bytes are the text.
+fn utf8_mislabelled_as_7bit<'a>(
+    message: &'a mail_parser::Message<'_>,
+    part: &mail_parser::MessagePart<'_>,
+) -> Option<&'a str> {
+    let charset = part.content_type()?.attribute("charset")?;
+    if !charset.to_ascii_lowercase().starts_with("iso-2022-") {
+        return None;
+    }
+    let cte = part.content_transfer_encoding().unwrap_or("7bit");
+    if !(cte.eq_ignore_ascii_case("7bit") || cte.eq_ignore_ascii_case("8bit")) {
+        return None;
+    }
+    let start = usize::try_from(part.raw_body_offset()).ok()?;
+    let end = usize::try_from(part.raw_end_offset()).ok()?;
+    let raw = message.raw_message().get(start..end)?;
+    if raw.is_ascii() {
+        return None;
+    }
+    std::str::from_utf8(raw).ok()
 }
 
 fn push_flag(flags: &mut Vec<Flag>, flag: Flag) {
@@ -370,6 +398,16 @@ mod tests {
         let r = crate::parse(WRAPPED.as_bytes());
         assert_eq!(r.recipients.len(), 1);
         assert_eq!(r.recipients[0].status.as_deref(), Some("5.1.1"));
+    }
+
+    #[test]
+    fn utf8_labelled_iso_2022_jp_is_read_as_utf8() {
+        let m =
+            "Subject: x\nContent-Type: text/plain; charset=ISO-2022-JP\n\nエラー\nbob@rcpt.test\n";
+        assert!(Mail::read(m.as_bytes()).text.starts_with("エラー"));
+        let jis =
+            b"Subject: x\nContent-Type: text/plain; charset=ISO-2022-JP\n\n\x1b$B%(%i!<\x1b(B\n";
+        assert!(Mail::read(jis).text.starts_with("エラー"));
     }
 
     #[test]
