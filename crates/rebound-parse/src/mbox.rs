@@ -38,9 +38,13 @@ pub fn split(bytes: &[u8]) -> Vec<&[u8]> {
             .unwrap_or(bytes.len());
         let line = &bytes[pos..end];
         let at_line_start = pos == 0 || bytes[pos - 1] == b'\n';
+        // RFC 4155: a separator follows a blank line (body lines starting with "From " are
+        // quoted as ">From " by mbox writers). Some writers omit the blank line; their separator
+        // still has a full asctime date, which a body line almost never has.
+        let after_blank =
+            pos == 0 || bytes[..pos].ends_with(b"\n\n") || bytes[..pos].ends_with(b"\r\n\r\n");
         let separator = at_line_start
-            && is_separator(line)
-            && (pos == 0 || bytes[..pos].ends_with(b"\n\n") || bytes[..pos].ends_with(b"\r\n\r\n"));
+            && (pos == 0 || (is_separator(line) && (after_blank || has_asctime_date(line))));
         if separator {
             if let Some(s) = start {
                 out.push(trim_trailing_blank(&bytes[s..pos]));
@@ -64,6 +68,28 @@ fn is_separator(line: &[u8]) -> bool {
     words.next().is_some() && words.any(|w| w.iter().any(u8::is_ascii_digit))
 }
 
+/// True when the line carries an asctime(3) date after the sender ("Thu Jul  2 12:05:05 2020",
+/// also with a zone before or after the year), as mbox writers put there.
+fn has_asctime_date(line: &[u8]) -> bool {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let text = String::from_utf8_lossy(line);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let digits =
+        |w: &str, n: usize| w.len() <= n && !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    let year = |w: Option<&&str>| w.is_some_and(|w| w.len() == 4 && digits(w, 4));
+    words.windows(4).enumerate().any(|(i, w)| {
+        DAYS.contains(&w[0])
+            && MONTHS.contains(&w[1])
+            && digits(w[2], 2)
+            && w[3].len() == 8
+            && w[3].bytes().filter(|b| *b == b':').count() == 2
+            && (year(words.get(i + 4)) || year(words.get(i + 5)))
+    })
+}
+
 fn trim_trailing_blank(b: &[u8]) -> &[u8] {
     let mut e = b.len();
     while e > 0 && matches!(b[e - 1], b'\n' | b'\r') {
@@ -85,5 +111,11 @@ mod tests {
         assert!(parts[1].starts_with(b"Subject: two"));
         assert!(is_mbox(m));
         assert!(!is_mbox(b"Subject: x\n"));
+        // No blank line before the second separator, but a full asctime date.
+        let m = b"From a@b  Thu Jul  2 12:05:05 2020\nSubject: one\n\nbody\nFrom c@d  Thu Jul  2 12:05:06 2020\nSubject: two\n\nx\n";
+        assert_eq!(split(m).len(), 2);
+        // A body line starting with "From " inside a paragraph is not a separator.
+        let m = b"From a@b  Thu Jul  2 12:05:05 2020\nSubject: one\n\nHello\nFrom the desk of Bo, 2020\n";
+        assert_eq!(split(m).len(), 1);
     }
 }

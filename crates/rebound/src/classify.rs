@@ -40,6 +40,9 @@ enum Format {
 #[derive(Serialize)]
 pub struct Record {
     file: String,
+    /// Position of the message in an mbox file that holds several (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<usize>,
     recipient: String,
     action: Option<&'static str>,
     status: Option<String>,
@@ -70,7 +73,7 @@ enum Outcome {
 }
 
 /// Builds the records of one message.
-pub fn records(file: &str, bytes: &[u8], policy: &Policy) -> Vec<Record> {
+pub fn records(file: &str, message: Option<usize>, bytes: &[u8], policy: &Policy) -> Vec<Record> {
     let report = rebound_parse::parse(bytes);
     report
         .recipients
@@ -79,6 +82,7 @@ pub fn records(file: &str, bytes: &[u8], policy: &Policy) -> Vec<Record> {
             let v = rebound_classify::classify(r, policy);
             Record {
                 file: file.to_string(),
+                message,
                 recipient: r.address.clone(),
                 action: r.action.map(|a| a.as_str()),
                 status: r.status.clone(),
@@ -178,7 +182,9 @@ fn process(source: Source, policy: &Policy) -> Vec<Outcome> {
     let name = source.name();
     match source {
         Source::Error { error, .. } => vec![Outcome::Error(ErrorRecord { file: name, error })],
-        Source::Bytes { bytes, .. } => vec![Outcome::Records(records(&name, &bytes, policy))],
+        Source::Bytes { index, bytes, .. } => {
+            vec![Outcome::Records(records(&name, index, &bytes, policy))]
+        }
         Source::File(path) => match std::fs::read(&path) {
             Err(e) => vec![Outcome::Error(ErrorRecord {
                 file: name,
@@ -189,8 +195,8 @@ fn process(source: Source, policy: &Policy) -> Vec<Outcome> {
                 input::push_bytes(&mut v, name, bytes);
                 v.into_iter()
                     .map(|s| match s {
-                        Source::Bytes { name, bytes } => {
-                            Outcome::Records(records(&name, &bytes, policy))
+                        Source::Bytes { name, index, bytes } => {
+                            Outcome::Records(records(&name, index, &bytes, policy))
                         }
                         other => Outcome::Error(ErrorRecord {
                             file: other.name(),

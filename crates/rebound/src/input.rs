@@ -9,7 +9,14 @@ pub enum Source {
     /// A whole file (read lazily, in parallel).
     File(PathBuf),
     /// A message already in memory (stdin, or one message of an mbox).
-    Bytes { name: String, bytes: Vec<u8> },
+    Bytes {
+        /// The input's name.
+        name: String,
+        /// 1-based position of the message in an mbox file holding several.
+        index: Option<usize>,
+        /// The message.
+        bytes: Vec<u8>,
+    },
     /// An input that could not be read.
     Error { name: String, error: String },
 }
@@ -58,19 +65,20 @@ pub fn push_bytes(out: &mut Vec<Source>, name: String, bytes: Vec<u8>) {
         let messages = rebound_parse::mbox::split_any(&bytes);
         let many = messages.len() > 1;
         for (i, m) in messages.into_iter().enumerate() {
-            // A single message with a leading "From " line keeps the file's own name.
-            let name = if many {
-                format!("{name}#{}", i + 1)
-            } else {
-                name.clone()
-            };
+            // A single message with a leading "From " line is just that message.
+            let index = many.then_some(i + 1);
             out.push(Source::Bytes {
-                name,
+                name: name.clone(),
+                index,
                 bytes: m.into_owned(),
             });
         }
     } else {
-        out.push(Source::Bytes { name, bytes });
+        out.push(Source::Bytes {
+            name,
+            index: None,
+            bytes,
+        });
     }
 }
 

@@ -102,7 +102,9 @@ fn stdin_mbox_and_maildir_read_every_message() {
     let (out, _) = rebound(&["classify", mbox_path.to_str().unwrap()], None);
     let rs = records(&out);
     assert_eq!(rs.len(), 3, "{out}");
-    assert!(rs[0]["file"].as_str().unwrap().ends_with("bounces.mbox#1"));
+    assert!(rs[0]["file"].as_str().unwrap().ends_with("bounces.mbox"));
+    assert_eq!(rs[0]["message"], 1);
+    assert_eq!(rs[2]["message"], 3);
     assert_eq!(rs[2]["type"], "none");
 
     let maildir = dir.join("Maildir");
