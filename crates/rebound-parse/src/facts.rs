@@ -200,7 +200,7 @@ fn preferred_code(diagnostic: &str, allow_generic: bool) -> Option<String> {
 
 /// Fills status, reply code, command, action and an empty response from the rest of the message.
 pub fn complete(report: &mut Report, mail: &Mail) {
-    let notice = textscan::notice(&mail.text);
+    let notice = mail.notice();
     let lines: Vec<&str> = notice.lines().collect();
     let lower_notice = notice.to_ascii_lowercase();
     let all: Vec<String> = report
@@ -284,7 +284,7 @@ pub fn original(report: &mut Report, mail: &Mail) {
     let headers = match &mail.original_headers {
         Some(h) => h.clone(),
         None => {
-            let notice_len = textscan::notice(&mail.text).len();
+            let notice_len = mail.notice().len();
             let rest = &mail.text[notice_len..];
             match text::find_ci(rest, "message-id:") {
                 Some(_) => {

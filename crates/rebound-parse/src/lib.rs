@@ -22,6 +22,7 @@ pub mod facts;
 pub mod formats;
 pub mod mail;
 pub mod mbox;
+pub mod mime;
 mod report;
 pub mod text;
 

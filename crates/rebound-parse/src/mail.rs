@@ -1,14 +1,13 @@
 //! A flat view of a MIME message for the format modules: top-level header fields, the
 //! human-readable text, the machine-readable report parts and the returned original.
 //!
-//! MIME structure and transfer/charset decoding come from `mail-parser`; this module only
-//! decides which part plays which role in a report (RFC 6522 `multipart/report`).
+//! MIME structure comes from [`crate::mime`]; this module only decides which part plays which
+//! role in a report (RFC 6522 `multipart/report`).
 
 use std::borrow::Cow;
 
-use mail_parser::{MessageParser, MimeHeaders, PartType};
-
 use crate::Flag;
+use crate::mime::{self, ContentType};
 
 /// Largest message read whole; larger inputs are cut here and flagged [`Flag::Truncated`].
 /// Bounce reports are small: the corpus's largest is under 200 KiB.
@@ -40,9 +39,20 @@ pub struct Mail {
     pub report_type: String,
     /// Problems met while reading.
     pub flags: Vec<Flag>,
+    /// Length of [`Mail::notice`], computed once.
+    notice_len: std::cell::OnceCell<usize>,
 }
 
 impl Mail {
+    /// The notice part of the text: everything before the returned original
+    /// ([`crate::formats::textscan::notice`]), computed once per message.
+    pub fn notice(&self) -> &str {
+        let len = *self
+            .notice_len
+            .get_or_init(|| crate::formats::textscan::notice(&self.text).len());
+        self.text.get(..len).unwrap_or(&self.text)
+    }
+
     /// First value of a top-level header field (name in lower case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -80,89 +90,69 @@ impl Mail {
             bytes
         };
         let bytes = normalize_newlines(bytes);
-        let Some(message) = MessageParser::default().parse(bytes.as_ref()) else {
+        let (head, body) = mime::split_entity(&bytes);
+        mail.headers = mime::header_fields(head);
+        if mail.headers.is_empty() {
             mail.flags.push(Flag::NotMime);
-            return mail;
-        };
-        mail.headers = header_list(&message);
-        if let Some(s) = message.subject()
-            && let Some(slot) = mail.headers.iter_mut().find(|(n, _)| n == "subject")
+        }
+        if let Some(slot) = mail.headers.iter_mut().find(|(n, _)| n == "subject")
+            && let Cow::Owned(decoded) = mime::decode_words(&slot.1)
         {
-            slot.1 = unfold(s);
+            slot.1 = decoded;
         }
-        if let Some(ct) = message.root_part().content_type() {
-            mail.content_type = format!(
-                "{}/{}",
-                ct.ctype().to_ascii_lowercase(),
-                ct.subtype().unwrap_or("").to_ascii_lowercase()
-            );
-            mail.report_type = ct
-                .attribute("report-type")
-                .unwrap_or("")
-                .to_ascii_lowercase();
+        if let Some(ct) = mail.header("content-type").and_then(ContentType::parse) {
+            mail.content_type = format!("{}/{}", ct.ctype, ct.subtype);
+            mail.report_type = ct.param("report-type").unwrap_or("").to_ascii_lowercase();
         }
-        let mut html = String::new();
-        let mut attached: Vec<&[u8]> = Vec::new();
-        for part in &message.parts {
-            if part.is_encoding_problem {
-                push_flag(&mut mail.flags, Flag::BadEncoding);
-            }
-            let (ctype, sub) = match part.content_type() {
-                Some(ct) => (
-                    ct.ctype().to_ascii_lowercase(),
-                    ct.subtype().unwrap_or("").to_ascii_lowercase(),
-                ),
-                None => ("text".to_string(), "plain".to_string()),
-            };
-            match (&part.body, ctype.as_str(), sub.as_str()) {
-                (PartType::Multipart(_), _, _) => {}
-                (PartType::Message(inner), _, _) => {
-                    if mail.original_headers.is_none() {
-                        mail.original_headers = Some(header_list(inner));
+        let mut html: Vec<String> = Vec::new();
+        let mut attached: Vec<Vec<u8>> = Vec::new();
+        let mut bad_encoding = false;
+        let Mail {
+            text,
+            status_parts,
+            feedback,
+            original_headers,
+            ..
+        } = &mut mail;
+        mime::leaves(head, body, &mut |leaf| {
+            bad_encoding |= leaf.bad_encoding;
+            let ct = &leaf.content_type;
+            match (ct.ctype.as_str(), ct.subtype.as_str()) {
+                ("message", "delivery-status" | "global-delivery-status") => {
+                    status_parts.push(leaf.text().into_owned());
+                }
+                ("message", "feedback-report") => *feedback = Some(leaf.text().into_owned()),
+                ("text" | "message", "rfc822-headers") if original_headers.is_none() => {
+                    *original_headers = Some(parse_header_block(&leaf.text()));
+                }
+                ("message", "rfc822" | "global") => {
+                    if original_headers.is_none() {
+                        let (h, _) = mime::split_entity(&leaf.body);
+                        *original_headers = Some(mime::header_fields(h));
                     }
-                    if has_status_part(inner) {
-                        attached.push(inner.raw_message());
+                    if depth < MAX_ATTACHED_DEPTH {
+                        attached.push(leaf.body.into_owned());
                     }
                 }
-                (body, "message", "delivery-status" | "global-delivery-status") => {
-                    mail.status_parts
-                        .push(body_text(body, part.contents()).into_owned());
-                }
-                (body, "message", "feedback-report") => {
-                    mail.feedback = Some(body_text(body, part.contents()).into_owned());
-                }
-                (body, "text", "rfc822-headers") | (body, "message", "rfc822-headers")
-                    if mail.original_headers.is_none() => {
-                        let text = body_text(body, part.contents());
-                        mail.original_headers = Some(parse_header_block(&text));
+                ("text", "html") if !leaf.attachment => html.push(leaf.text().into_owned()),
+                ("text", _) if !leaf.attachment => {
+                    if !text.is_empty() {
+                        text.push('\n');
                     }
-                (body, "message", "rfc822" | "global")
-                    // An attached original that mail-parser did not parse as a message
-                    // (e.g. headers only): read its header block ourselves.
-                    if mail.original_headers.is_none() => {
-                        let text = body_text(body, part.contents());
-                        mail.original_headers = Some(parse_header_block(&text));
-                    }
-                (PartType::Text(t), "text", _) | (PartType::Text(t), _, _)
-                    if !is_attachment(part) =>
-                {
-                    if !mail.text.is_empty() {
-                        mail.text.push('\n');
-                    }
-                    match utf8_mislabelled_as_7bit(&message, part) {
-                        Some(raw) => mail.text.push_str(raw),
-                        None => mail.text.push_str(&undo_latin1_mojibake(t)),
-                    }
-                }
-                (PartType::Html(h), _, _) if !is_attachment(part) => {
-                    html.push_str(&html_to_text(h));
-                    html.push('\n');
+                    text.push_str(&leaf.text());
                 }
                 _ => {}
             }
+        });
+        if bad_encoding {
+            push_flag(&mut mail.flags, Flag::BadEncoding);
         }
         if mail.text.trim().is_empty() && !html.is_empty() {
-            mail.text = html;
+            mail.text = html
+                .iter()
+                .map(|h| html_to_text(h))
+                .collect::<Vec<_>>()
+                .join("\n");
         }
         if mail.status_parts.is_empty() && mail.feedback.is_none() && depth < MAX_ATTACHED_DEPTH {
             mail.adopt_attached_report(&attached, depth);
@@ -170,9 +160,7 @@ impl Mail {
         if mail.text.trim().is_empty() && mail.status_parts.is_empty() {
             // MIME too broken to find a text part (a `boundary=` parameter on an unfolded line,
             // say): the raw body, part headers and all, is still better than nothing.
-            let start = usize::try_from(message.root_part().raw_body_offset()).unwrap_or(0);
-            let raw = message.raw_message().get(start..).unwrap_or(&[]);
-            mail.text = String::from_utf8_lossy(raw).into_owned();
+            mail.text = String::from_utf8_lossy(body).into_owned();
         }
         mail
     }
@@ -181,9 +169,10 @@ impl Mail {
 impl Mail {
     /// Takes the first attached message that holds a report (`message/delivery-status`
     /// parts) as this message's report; see [`Mail::read`].
-    fn adopt_attached_report(&mut self, attached: &[&[u8]], depth: u8) {
+    fn adopt_attached_report(&mut self, attached: &[Vec<u8>], depth: u8) {
         let Some(inner) = attached
             .iter()
+            .filter(|raw| has_status_part(raw))
             .map(|raw| Mail::read_nested(raw, depth + 1))
             .find(|m| !m.status_parts.is_empty())
         else {
@@ -203,42 +192,18 @@ impl Mail {
     }
 }
 
-/// True when `message` has a `message/delivery-status` part of its own (cheap: no re-parse).
-fn has_status_part(message: &mail_parser::Message<'_>) -> bool {
-    message.parts.iter().any(|p| {
-        p.content_type().is_some_and(|ct| {
-            ct.ctype().eq_ignore_ascii_case("message")
-                && ct.subtype().is_some_and(|s| {
-                    s.eq_ignore_ascii_case("delivery-status")
-                        || s.eq_ignore_ascii_case("global-delivery-status")
-                })
-        })
-    })
-}
-
-/// The raw body of a text part labelled with a 7-bit charset (ISO-2022-JP and its kin, RFC
-/// 1468) that is in fact 8-bit UTF-8, as gateways that re-encode a notice without fixing its
-/// label leave it: decoding it as labelled would only give replacement characters. Only for
-/// bodies without a transfer encoding, whose raw bytes are the text.
-fn utf8_mislabelled_as_7bit<'a>(
-    message: &'a mail_parser::Message<'_>,
-    part: &mail_parser::MessagePart<'_>,
-) -> Option<&'a str> {
-    let charset = part.content_type()?.attribute("charset")?;
-    if !charset.to_ascii_lowercase().starts_with("iso-2022-") {
-        return None;
-    }
-    let cte = part.content_transfer_encoding().unwrap_or("7bit");
-    if !(cte.eq_ignore_ascii_case("7bit") || cte.eq_ignore_ascii_case("8bit")) {
-        return None;
-    }
-    let start = usize::try_from(part.raw_body_offset()).ok()?;
-    let end = usize::try_from(part.raw_end_offset()).ok()?;
-    let raw = message.raw_message().get(start..end)?;
-    if raw.is_ascii() {
-        return None;
-    }
-    std::str::from_utf8(raw).ok()
+/// True when an attached message has a `message/delivery-status` part of its own.
+fn has_status_part(raw: &[u8]) -> bool {
+    let (head, body) = mime::split_entity(raw);
+    let mut found = false;
+    mime::leaves(head, body, &mut |leaf| {
+        found |= leaf.content_type.ctype == "message"
+            && matches!(
+                leaf.content_type.subtype.as_str(),
+                "delivery-status" | "global-delivery-status"
+            );
+    });
+    found
 }
 
 fn push_flag(flags: &mut Vec<Flag>, flag: Flag) {
@@ -247,29 +212,11 @@ fn push_flag(flags: &mut Vec<Flag>, flag: Flag) {
     }
 }
 
-fn is_attachment(part: &mail_parser::MessagePart<'_>) -> bool {
-    part.content_disposition()
-        .is_some_and(|d| d.is_attachment())
-}
-
-/// Text of a leaf part, whatever mail-parser made of it.
-fn body_text<'a>(body: &'a PartType<'_>, raw: &'a [u8]) -> Cow<'a, str> {
-    match body {
-        PartType::Text(t) | PartType::Html(t) => Cow::Borrowed(t.as_ref()),
-        _ => String::from_utf8_lossy(raw),
-    }
-}
-
-/// The header fields of a parsed message as (lower-case name, unfolded raw value).
-fn header_list(message: &mail_parser::Message<'_>) -> Vec<(String, String)> {
-    message
-        .headers_raw()
-        .map(|(n, v)| (n.to_ascii_lowercase(), unfold(v)))
-        .collect()
-}
-
 /// Joins folded lines (RFC 5322 §2.2.3) and trims.
 pub fn unfold(value: &str) -> String {
+    if !value.contains('\n') {
+        return value.trim().to_string();
+    }
     let mut out = String::with_capacity(value.len());
     for (i, line) in value.split('\n').enumerate() {
         let line = line.trim_end_matches('\r');
@@ -416,37 +363,5 @@ mod tests {
         assert!(m.status_parts.is_empty());
         let h = m.original_headers.unwrap_or_default();
         assert!(h.iter().any(|(_, v)| v == "<2@s.test>"));
-    }
-}
-
-/// Repairs text that was UTF-8 but declared ISO-8859-1 or US-ASCII (a common lie in bounces
-/// that quote a remote server's UTF-8 reply): decoding it as Latin-1 maps each byte to the code
-/// point of the same value, so when every character is below U+0100, the bytes come back
-/// exactly; if they are valid UTF-8 with multi-byte sequences, that is what was meant. Real
-/// Latin-1 text is almost never valid UTF-8 ("Ã¤" is not a word), so it is left alone.
-pub fn undo_latin1_mojibake(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() || text.chars().any(|c| u32::from(c) > 0xFF) {
-        return Cow::Borrowed(text);
-    }
-    let bytes: Vec<u8> = text.chars().map(|c| u32::from(c) as u8).collect();
-    match String::from_utf8(bytes) {
-        Ok(fixed) => Cow::Owned(fixed),
-        Err(_) => Cow::Borrowed(text),
-    }
-}
-
-#[cfg(test)]
-mod charset_tests {
-    use super::*;
-
-    #[test]
-    fn utf8_declared_latin1_is_repaired() {
-        assert_eq!(
-            undo_latin1_mojibake("Mottagaren \u{c3}\u{a4}r ok\u{c3}\u{a4}nd"),
-            "Mottagaren är okänd"
-        );
-        assert_eq!(undo_latin1_mojibake("caf\u{e9}"), "caf\u{e9}");
-        assert_eq!(undo_latin1_mojibake("plain"), "plain");
-        assert_eq!(undo_latin1_mojibake("日本"), "日本");
     }
 }

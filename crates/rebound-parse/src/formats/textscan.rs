@@ -4,6 +4,10 @@
 //! It only reads messages that look like bounces (sent by a mail system, or with a bounce
 //! subject), and only the part before the returned original.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
@@ -67,37 +71,47 @@ pub fn looks_like_bounce(mail: &Mail) -> bool {
 
 /// The notice part of a plain-text bounce: everything before the returned original.
 pub fn notice(body: &str) -> &str {
-    let mut offset = 0;
-    for line in body.split_inclusive('\n') {
-        if is_original_marker(line) {
-            return &body[..offset];
-        }
-        offset += line.len();
-    }
+    let end = MARKERS
+        .find_iter(body)
+        .find_map(|m| {
+            let line_start = body[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+            starts_original(&body[line_start..m.start()]).then_some(line_start)
+        })
+        .unwrap_or(body.len());
+    let body = &body[..end];
     // A header block of the original ("Received:" or "Return-Path:" after a blank line).
-    let lower = body.to_ascii_lowercase();
-    let mut end = body.len();
-    for m in ["\n\nreturn-path:", "\n\nreceived:"] {
-        if let Some(p) = lower.find(m) {
-            end = end.min(p + 1);
-        }
+    match HEADER_BLOCK.find(body) {
+        Some(m) => &body[..m.start() + 1],
+        None => body,
     }
-    &body[..end]
 }
 
-/// A line that introduces the returned original: it starts with one of [`ORIGINAL_MARKERS`],
-/// possibly after decoration ("------ This is a copy of the message ..."). Boilerplate that only
-/// mentions the returned message mid-sentence ("delete your own text from the attached returned
-/// message", Postfix) does not count.
-fn is_original_marker(line: &str) -> bool {
-    let t = line.trim_start_matches(|c: char| c.is_whitespace() || "-=*_#>|[(".contains(c));
-    let head: String = t.chars().take(64).collect::<String>().to_ascii_lowercase();
-    let head = head
-        .trim_start_matches("this is a ")
-        .trim_start_matches("a ");
-    ORIGINAL_MARKERS.iter().any(|m| {
-        head.starts_with(m) || (line.trim_start().starts_with(['-', '=', '*']) && head.contains(m))
-    })
+static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(ORIGINAL_MARKERS)
+        .expect("marker table is valid literals")
+});
+
+static HEADER_BLOCK: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["\n\nreturn-path:", "\n\nreceived:"])
+        .expect("valid literals")
+});
+
+/// Whether a marker preceded by `before` (the start of its line) introduces the returned
+/// original: it starts the line, possibly after decoration ("------ This is a copy of the
+/// message ..."), or sits in a decorated separator line. Boilerplate that only mentions the
+/// returned message mid-sentence ("delete your own text from the attached returned message",
+/// Postfix) does not count.
+fn starts_original(before: &str) -> bool {
+    const DECORATION: &str = "-=*_#>|[(";
+    let t = before.trim_start_matches(|c: char| c.is_whitespace() || DECORATION.contains(c));
+    let plain =
+        t.is_empty() || t.eq_ignore_ascii_case("this is a ") || t.eq_ignore_ascii_case("a ");
+    let separator_line = before.trim_start().starts_with(['-', '=', '*']) && before.len() < 80;
+    plain || separator_line
 }
 
 /// Local parts that belong to mail systems, never a failed recipient.
@@ -146,7 +160,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     if !looks_like_bounce(mail) {
         return None;
     }
-    let body = notice(&mail.text);
+    let body = mail.notice();
     let mut excluded: Vec<String> = Vec::new();
     for h in ["to", "from", "return-path", "reply-to"] {
         if let Some(v) = mail.header(h) {

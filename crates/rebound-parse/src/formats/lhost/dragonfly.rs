@@ -12,8 +12,6 @@ use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
 
-use crate::formats::textscan;
-
 /// Line that starts each recipient's block (dma `mail.c`, bounce text).
 const RECIPIENT_LINE: &str = "There was an error delivering your mail to";
 
@@ -41,7 +39,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     if !is_dma(mail) {
         return None;
     }
-    let lines: Vec<&str> = textscan::notice(&mail.text).lines().collect();
+    let lines: Vec<&str> = mail.notice().lines().collect();
     let starts: Vec<usize> = lines
         .iter()
         .enumerate()

@@ -6,7 +6,6 @@
 //! Google's explanation, which quotes the remote server after "The error that the other server
 //! returned was:". The quoted response is the diagnostic; without one, Google's own explanation.
 
-use crate::formats::textscan;
 use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
@@ -27,7 +26,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     if !from_google(mail) {
         return None;
     }
-    let notice = textscan::notice(&mail.text);
+    let notice = mail.notice();
     let lead = text::find_ci(notice, "delivery to the following recipient")?;
     let details = text::find_ci(notice, "technical details of ");
     let after_lead = notice.get(lead..)?;

@@ -5,7 +5,6 @@
 //! group", signed "Google Groups" with a link to <https://groups.google.com/support/>. The whole
 //! notice is Google's verdict; there is no SMTP response.
 
-use crate::formats::textscan;
 use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
@@ -18,7 +17,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
         return None;
     }
     let failed = mail.header("x-failed-recipients")?;
-    let notice = textscan::notice(&mail.text);
+    let notice = mail.notice();
     let notice = notice
         .find("----- Original message -----")
         .and_then(|p| notice.get(..p))

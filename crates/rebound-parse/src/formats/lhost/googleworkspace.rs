@@ -6,7 +6,7 @@
 //! server answered, "The response was:" followed by that response. The RFC 3464 part often has
 //! no `Diagnostic-Code`, so the response is taken from the text.
 
-use crate::formats::{rfc3464, textscan};
+use crate::formats::rfc3464;
 use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
@@ -30,7 +30,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     if !from_google(mail) {
         return None;
     }
-    let notice = textscan::notice(&mail.text);
+    let notice = mail.notice();
     let head = notice.trim_start();
     if !head.starts_with("** ") {
         return None;

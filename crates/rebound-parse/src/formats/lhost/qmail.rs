@@ -8,7 +8,6 @@
 //! "--- Below this line is a copy of the message." `qmail-remote` quotes the server after
 //! "Remote host said:" and names the stage ("Connected to IP but sender was rejected.").
 
-use crate::formats::textscan;
 use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
@@ -42,7 +41,7 @@ const QMAIL_TAILS: &[&str] = &[
 
 /// Reads a qmail bounce.
 pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
-    let notice = textscan::notice(&mail.text);
+    let notice = mail.notice();
     let head = notice.get(..notice.len().min(2048)).unwrap_or(notice);
     let lower_head = head.to_ascii_lowercase();
     if !OPENINGS.iter().any(|o| lower_head.contains(o)) {

@@ -1,0 +1,484 @@
+//! A small MIME reader (RFC 2045/2046) that does only what reading a report needs: header
+//! fields of the top entity, the MIME tree, and each leaf's decoded body. Total and
+//! allocation-light; transfer decodings and charset tables come from `mail-parser`'s decoders.
+//!
+//! Input is expected with LF line ends ([`crate::mail`] normalises CRLF and CR first).
+
+use std::borrow::Cow;
+
+use mail_parser::decoders::{
+    base64::base64_decode, charsets::map::charset_decoder,
+    quoted_printable::quoted_printable_decode,
+};
+
+/// Deepest multipart nesting followed; deeper parts are ignored (real reports nest 2-3 deep).
+const MAX_DEPTH: usize = 12;
+
+/// A parsed `Content-Type` (RFC 2045 §5.1): lower-case type and subtype, and parameters with
+/// lower-case names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContentType {
+    /// "text", "multipart", "message", ...
+    pub ctype: String,
+    /// "plain", "report", "delivery-status", ...
+    pub subtype: String,
+    /// Parameters, names in lower case, values unquoted.
+    pub params: Vec<(String, String)>,
+}
+
+impl ContentType {
+    /// A parameter's value.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `text/plain`, the default of RFC 2045 §5.2.
+    fn text_plain() -> ContentType {
+        ContentType {
+            ctype: "text".into(),
+            subtype: "plain".into(),
+            params: Vec::new(),
+        }
+    }
+
+    /// Parses a field value; `None` when it has no `type/subtype`.
+    pub fn parse(value: &str) -> Option<ContentType> {
+        let mut pieces = split_params(value);
+        let head = pieces.next()?.trim();
+        let (t, s) = head.split_once('/')?;
+        let (t, s) = (t.trim(), s.trim());
+        if t.is_empty() {
+            return None;
+        }
+        let params = pieces
+            .filter_map(|p| {
+                let (n, v) = p.split_once('=')?;
+                let v = v.trim();
+                let v = v
+                    .strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .unwrap_or(v);
+                Some((n.trim().to_ascii_lowercase(), v.to_string()))
+            })
+            .collect();
+        Some(ContentType {
+            ctype: t.to_ascii_lowercase(),
+            subtype: s.to_ascii_lowercase(),
+            params,
+        })
+    }
+}
+
+/// Splits `a; b="x;y"; c` at semicolons outside quotes.
+fn split_params(value: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(value);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        let mut quoted = false;
+        for (i, c) in s.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                ';' if !quoted => {
+                    rest = Some(&s[i + 1..]);
+                    return Some(&s[..i]);
+                }
+                _ => {}
+            }
+        }
+        rest = None;
+        Some(s)
+    })
+}
+
+/// Splits an entity into its header block and body at the first empty line.
+pub fn split_entity(bytes: &[u8]) -> (&[u8], &[u8]) {
+    if bytes.first() == Some(&b'\n') {
+        return (&[], &bytes[1..]);
+    }
+    match memchr::memmem::find(bytes, b"\n\n") {
+        Some(p) => (&bytes[..p + 1], &bytes[p + 2..]),
+        None => (bytes, &[]),
+    }
+}
+
+/// Header fields of a header block as (lower-case name, unfolded value); lines that are not
+/// fields are skipped.
+pub fn header_fields(head: &[u8]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in head.split(|b| *b == b'\n') {
+        if line.is_empty() {
+            continue;
+        }
+        if line[0] == b' ' || line[0] == b'\t' {
+            if let Some((_, v)) = out.last_mut() {
+                let t = String::from_utf8_lossy(line);
+                let t = t.trim();
+                if !t.is_empty() {
+                    if !v.is_empty() {
+                        v.push(' ');
+                    }
+                    v.push_str(t);
+                }
+            }
+            continue;
+        }
+        let Some(colon) = memchr::memchr(b':', line) else {
+            continue;
+        };
+        let name = &line[..colon];
+        let name = name.trim_ascii();
+        if name.is_empty() || name.iter().any(|b| *b == b' ' || *b == b'\t') {
+            continue;
+        }
+        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+        let value = String::from_utf8_lossy(line[colon + 1..].trim_ascii()).into_owned();
+        out.push((name, value));
+    }
+    out
+}
+
+/// The MIME fields of an entity, read without building the whole header list.
+#[derive(Debug, Default)]
+struct MimeFields {
+    content_type: Option<ContentType>,
+    transfer_encoding: String,
+    attachment: bool,
+}
+
+fn mime_fields(head: &[u8]) -> MimeFields {
+    let mut f = MimeFields::default();
+    let mut lines = head.split(|b| *b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        let Some(colon) = memchr::memchr(b':', line) else {
+            continue;
+        };
+        let name = line[..colon].trim_ascii();
+        let which = if name.eq_ignore_ascii_case(b"content-type") {
+            0
+        } else if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
+            1
+        } else if name.eq_ignore_ascii_case(b"content-disposition") {
+            2
+        } else {
+            continue;
+        };
+        let mut value = String::from_utf8_lossy(line[colon + 1..].trim_ascii()).into_owned();
+        while let Some(next) = lines.peek() {
+            if next.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
+                value.push(' ');
+                value.push_str(String::from_utf8_lossy(next.trim_ascii()).as_ref());
+                lines.next();
+            } else {
+                break;
+            }
+        }
+        match which {
+            0 => f.content_type = ContentType::parse(&value),
+            1 => f.transfer_encoding = value.trim().to_ascii_lowercase(),
+            _ => {
+                f.attachment = value
+                    .trim_start()
+                    .get(..10)
+                    .is_some_and(|v| v.eq_ignore_ascii_case("attachment"))
+            }
+        }
+    }
+    f
+}
+
+/// A leaf of the MIME tree (not a multipart).
+#[derive(Debug)]
+pub struct Leaf<'a> {
+    /// Its content type (text/plain when absent).
+    pub content_type: ContentType,
+    /// `Content-Disposition: attachment`.
+    pub attachment: bool,
+    /// The body after transfer decoding.
+    pub body: Cow<'a, [u8]>,
+    /// The transfer encoding was declared but the body did not decode.
+    pub bad_encoding: bool,
+}
+
+impl Leaf<'_> {
+    /// The body as text: UTF-8 when it is valid UTF-8 with non-ASCII bytes (whatever the label
+    /// says: a lie seen often in bounces), else decoded with the declared charset, else UTF-8
+    /// with replacement characters.
+    pub fn text(&self) -> Cow<'_, str> {
+        decode_text(&self.body, self.content_type.param("charset"))
+    }
+}
+
+/// Decodes text bytes; see [`Leaf::text`].
+pub fn decode_text<'b>(bytes: &'b [u8], charset: Option<&str>) -> Cow<'b, str> {
+    if !bytes.is_ascii()
+        && let Ok(s) = std::str::from_utf8(bytes)
+    {
+        return Cow::Borrowed(s);
+    }
+    let label = charset.unwrap_or("").trim();
+    let plain = label.is_empty()
+        || label.eq_ignore_ascii_case("us-ascii")
+        || label.eq_ignore_ascii_case("utf-8")
+        || label.eq_ignore_ascii_case("utf8");
+    if bytes.is_ascii() && (plain || !label.to_ascii_lowercase().starts_with("iso-2022")) {
+        // ASCII is ASCII in every ASCII-compatible charset; only the 7-bit ISO-2022 family
+        // needs its escape sequences decoded.
+        return String::from_utf8_lossy(bytes);
+    }
+    match charset_decoder(label.as_bytes()).filter(|_| !plain) {
+        Some(decode) => Cow::Owned(decode(bytes)),
+        None => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// Walks the MIME tree of an entity's body, calling `visit` for every leaf in order.
+pub fn leaves<'a>(head: &[u8], body: &'a [u8], visit: &mut dyn FnMut(Leaf<'a>)) {
+    walk(head, body, 0, visit);
+}
+
+fn walk<'a>(head: &[u8], body: &'a [u8], depth: usize, visit: &mut dyn FnMut(Leaf<'a>)) {
+    let fields = mime_fields(head);
+    let content_type = fields.content_type.unwrap_or_else(ContentType::text_plain);
+    if content_type.ctype == "multipart" && depth < MAX_DEPTH {
+        if let Some(boundary) = content_type.param("boundary").filter(|b| !b.is_empty()) {
+            let parts = split_multipart(body, boundary.as_bytes());
+            if !parts.is_empty() {
+                for part in parts {
+                    let (h, b) = split_entity(part);
+                    walk(h, b, depth + 1, visit);
+                }
+                return;
+            }
+        }
+        // A multipart without usable boundaries: read the body as text (better than nothing).
+        visit(Leaf {
+            content_type: ContentType::text_plain(),
+            attachment: false,
+            body: Cow::Borrowed(body),
+            bad_encoding: true,
+        });
+        return;
+    }
+    let (body, bad_encoding) = match fields.transfer_encoding.as_str() {
+        "base64" => match base64_decode(body) {
+            Some(d) => (Cow::Owned(d), false),
+            None => (Cow::Borrowed(body), true),
+        },
+        "quoted-printable" => match quoted_printable_decode(body) {
+            Some(d) => (Cow::Owned(d), false),
+            None => (Cow::Borrowed(body), true),
+        },
+        _ => (Cow::Borrowed(body), false),
+    };
+    visit(Leaf {
+        content_type,
+        attachment: fields.attachment,
+        body,
+        bad_encoding,
+    });
+}
+
+/// The parts of a multipart body between its `--boundary` delimiter lines (RFC 2046 §5.1.1);
+/// an unclosed last part runs to the end.
+fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
+    let mut delim = Vec::with_capacity(boundary.len() + 3);
+    delim.extend_from_slice(b"\n--");
+    delim.extend_from_slice(boundary);
+    let finder = memchr::memmem::Finder::new(&delim);
+    // Positions of delimiter lines: (start of the line, end of the line incl. its LF, closing).
+    let mut marks: Vec<(usize, usize, bool)> = Vec::new();
+    let mut from = 0;
+    // A delimiter on the very first line has no LF before it.
+    if body.starts_with(&delim[1..]) {
+        let after = delim.len() - 1;
+        let (end, closing) = delimiter_end(body, after);
+        if let Some(end) = end {
+            marks.push((0, end, closing));
+            from = end;
+        }
+    }
+    while let Some(p) = finder.find(body.get(from..).unwrap_or(&[])) {
+        let start = from + p + 1;
+        let after = from + p + delim.len();
+        let (end, closing) = delimiter_end(body, after);
+        match end {
+            Some(end) => {
+                marks.push((start, end, closing));
+                from = end;
+                if closing {
+                    break;
+                }
+            }
+            None => from = after,
+        }
+    }
+    let mut parts = Vec::new();
+    for w in marks.windows(2) {
+        let (_, end, closing) = w[0];
+        if closing {
+            break;
+        }
+        // The LF before the next delimiter belongs to the delimiter (RFC 2046 §5.1.1).
+        let stop = w[1].0.saturating_sub(1).max(end);
+        parts.push(&body[end..stop]);
+    }
+    if let Some(&(_, end, false)) = marks.last() {
+        parts.push(&body[end..]);
+    }
+    parts
+}
+
+/// After `--boundary`: "--" closes; then optional white space and the line end. Anything else
+/// means the boundary was only the prefix of a longer line (not a delimiter).
+fn delimiter_end(body: &[u8], after: usize) -> (Option<usize>, bool) {
+    let rest = body.get(after..).unwrap_or(&[]);
+    let (closing, rest, skip) = match rest.strip_prefix(b"--") {
+        Some(r) => (true, r, 2),
+        None => (false, rest, 0),
+    };
+    let line_end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    if !rest[..line_end].iter().all(|b| b.is_ascii_whitespace()) {
+        return (None, false);
+    }
+    (Some((after + skip + line_end + 1).min(body.len())), closing)
+}
+
+/// Decodes RFC 2047 encoded words (`=?charset?B?...?=`, `=?charset?Q?...?=`) in a header value;
+/// white space between adjacent encoded words is dropped (RFC 2047 §6.2).
+pub fn decode_words(value: &str) -> Cow<'_, str> {
+    if !value.contains("=?") {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    let mut last_was_word = false;
+    while let Some(start) = rest.find("=?") {
+        let (before, tail) = rest.split_at(start);
+        match encoded_word(tail) {
+            Some((text, used)) => {
+                if !(last_was_word && before.trim().is_empty()) {
+                    out.push_str(before);
+                }
+                out.push_str(&text);
+                rest = &tail[used..];
+                last_was_word = true;
+            }
+            None => {
+                out.push_str(before);
+                out.push_str("=?");
+                rest = &tail[2..];
+                last_was_word = false;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// One encoded word at the start of `s`: its text and the bytes it used.
+fn encoded_word(s: &str) -> Option<(String, usize)> {
+    let inner = s.strip_prefix("=?")?;
+    let (charset, inner) = inner.split_once('?')?;
+    let (enc, inner) = inner.split_once('?')?;
+    let end = inner.find("?=")?;
+    let data = &inner[..end];
+    if data.contains(' ') {
+        return None;
+    }
+    let bytes = match enc {
+        "B" | "b" => base64_decode(data.as_bytes())?,
+        "Q" | "q" => {
+            let mut v = Vec::with_capacity(data.len());
+            let b = data.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                match b[i] {
+                    b'_' => v.push(b' '),
+                    b'=' => {
+                        let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+                        v.push(u8::from_str_radix(hex, 16).ok()?);
+                        i += 2;
+                    }
+                    c => v.push(c),
+                }
+                i += 1;
+            }
+            v
+        }
+        _ => return None,
+    };
+    let used = 2 + charset.len() + 1 + enc.len() + 1 + end + 2;
+    // RFC 2231 language suffix: "utf-8*en".
+    let charset = charset.split('*').next().unwrap_or(charset);
+    let text = decode_text(&bytes, Some(charset)).into_owned();
+    Some((text, used))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_type_with_quoted_parameters() {
+        let ct =
+            ContentType::parse("multipart/report; report-type=delivery-status;\n boundary=\"a;b\"")
+                .unwrap();
+        assert_eq!(
+            (ct.ctype.as_str(), ct.subtype.as_str()),
+            ("multipart", "report")
+        );
+        assert_eq!(ct.param("boundary"), Some("a;b"));
+        assert_eq!(ct.param("report-type"), Some("delivery-status"));
+        assert!(ContentType::parse("nonsense").is_none());
+    }
+
+    #[test]
+    fn multipart_parts_and_unclosed_last_part() {
+        let body = b"preamble\n--xy\nContent-Type: text/plain\n\none\n--xy\n\ntwo\n--xyz not a delimiter\n--xy--\nepilogue";
+        let parts = split_multipart(body, b"xy");
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0], b"Content-Type: text/plain\n\none");
+        assert_eq!(parts[1], b"\ntwo\n--xyz not a delimiter");
+        let open = split_multipart(b"--q\n\nonly\n", b"q");
+        assert_eq!(open, vec![&b"\nonly\n"[..]]);
+        assert!(split_multipart(b"no delimiters", b"q").is_empty());
+    }
+
+    #[test]
+    fn leaves_decode_transfer_encodings_and_charsets() {
+        let msg = b"Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\nK=E4ra\n--b\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nw6RuZ2xh\n--b--\n";
+        let (h, b) = split_entity(msg);
+        let mut texts = Vec::new();
+        leaves(h, b, &mut |l| texts.push(l.text().into_owned()));
+        assert_eq!(
+            texts,
+            vec!["K\u{e4}ra".to_string(), "\u{e4}ngla".to_string()]
+        );
+    }
+
+    #[test]
+    fn encoded_words() {
+        assert_eq!(
+            decode_words("=?utf-8?B?w6RuZ2xh?= =?utf-8?Q?_x?="),
+            "\u{e4}ngla x"
+        );
+        assert_eq!(decode_words("plain"), "plain");
+        assert_eq!(decode_words("=?broken"), "=?broken");
+        assert_eq!(
+            decode_words("Re: =?ISO-8859-1?Q?K=E4ra?= v\u{e4}n"),
+            "Re: K\u{e4}ra v\u{e4}n"
+        );
+    }
+
+    #[test]
+    fn header_fields_unfold() {
+        let h = header_fields(b"Subject: a\n b\nX-Y:z\nnot a field\n");
+        assert_eq!(
+            h,
+            vec![("subject".into(), "a b".into()), ("x-y".into(), "z".into())]
+        );
+    }
+}
