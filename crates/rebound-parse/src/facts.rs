@@ -1,6 +1,10 @@
 //! Uniform completion of what a format module left open, so each module only has to find the
 //! recipients and their responses.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::formats::textscan;
 use crate::mail::{Mail, parse_header_block};
 use crate::report::{Action, Report};
@@ -48,11 +52,18 @@ const COMMAND_PHRASES: &[(&str, &str)] = &[
 ];
 
 fn command_in(text: &str) -> Option<&'static str> {
-    let lower = text.to_ascii_lowercase();
-    COMMAND_PHRASES
-        .iter()
-        .find(|(p, _)| lower.contains(p))
-        .map(|(_, c)| *c)
+    static PHRASES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(COMMAND_PHRASES.iter().map(|(p, _)| p))
+            .expect("valid literals")
+    });
+    // The first phrase of the table that occurs, wherever it occurs.
+    PHRASES
+        .find_overlapping_iter(text)
+        .map(|m| m.pattern().as_usize())
+        .min()
+        .map(|i| COMMAND_PHRASES[i].1)
 }
 
 /// Sendmail-style transcripts: `>>> RCPT To:<a@b>` followed by `<<< 550 ...`. The command is
@@ -202,20 +213,31 @@ fn preferred_code(diagnostic: &str, allow_generic: bool) -> Option<String> {
 pub fn complete(report: &mut Report, mail: &Mail) {
     let notice = mail.notice();
     let lines: Vec<&str> = notice.lines().collect();
-    let lower_notice = notice.to_ascii_lowercase();
+    static STILL: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(STILL_TRYING)
+            .expect("valid literals")
+    });
+    let still_trying = std::cell::OnceCell::new();
     let all: Vec<String> = report
         .recipients
         .iter()
         .map(|r| r.address.clone())
         .collect();
     for r in &mut report.recipients {
+        let around = if r.diagnostic.is_empty() || r.command.is_none() {
+            response_from_notice(&lines, &r.address, &all)
+        } else {
+            None
+        };
         if r.diagnostic.is_empty()
-            && let Some(d) = response_from_notice(&lines, &r.address, &all)
+            && let Some(d) = &around
         {
-            r.diagnostic = d;
+            r.diagnostic = d.clone();
         }
         if r.command.is_none() {
-            let around = response_from_notice(&lines, &r.address, &all).unwrap_or_default();
+            let around = around.unwrap_or_default();
             r.command = command_in(&r.diagnostic)
                 .or_else(|| command_in(&around))
                 .or_else(|| command_in_transcript(notice, &r.address, &r.diagnostic))
@@ -261,7 +283,7 @@ pub fn complete(report: &mut Report, mail: &Mail) {
                 .and_then(|s| s.chars().next());
             r.action = Some(match class {
                 Some('2') => Action::Delivered,
-                _ if STILL_TRYING.iter().any(|w| lower_notice.contains(w)) => Action::Delayed,
+                _ if *still_trying.get_or_init(|| STILL.is_match(notice)) => Action::Delayed,
                 _ => Action::Failed,
             });
         }

@@ -104,7 +104,8 @@ impl Mail {
             mail.content_type = format!("{}/{}", ct.ctype, ct.subtype);
             mail.report_type = ct.param("report-type").unwrap_or("").to_ascii_lowercase();
         }
-        let mut html: Vec<String> = Vec::new();
+        // HTML alternatives are only decoded when there is no plain text.
+        let mut html: Vec<mime::Leaf<'_>> = Vec::new();
         let mut attached: Vec<Vec<u8>> = Vec::new();
         let mut bad_encoding = false;
         let Mail {
@@ -134,7 +135,7 @@ impl Mail {
                         attached.push(leaf.body.into_owned());
                     }
                 }
-                ("text", "html") if !leaf.attachment => html.push(leaf.text().into_owned()),
+                ("text", "html") if !leaf.attachment => html.push(leaf),
                 ("text", _) if !leaf.attachment => {
                     if !text.is_empty() {
                         text.push('\n');
@@ -150,7 +151,7 @@ impl Mail {
         if mail.text.trim().is_empty() && !html.is_empty() {
             mail.text = html
                 .iter()
-                .map(|h| html_to_text(h))
+                .map(|h| html_to_text(&h.text()))
                 .collect::<Vec<_>>()
                 .join("\n");
         }
@@ -284,44 +285,44 @@ fn normalize_newlines(bytes: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
-/// A crude HTML-to-text reduction: tags become spaces or newlines, common entities decoded.
+/// A crude HTML-to-text reduction in one pass: tags become spaces (block tags newlines),
+/// the common entities are decoded.
 pub fn html_to_text(html: &str) -> String {
+    const ENTITIES: &[(&str, char)] = &[
+        ("&nbsp;", ' '),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&amp;", '&'),
+    ];
+    const BLOCKS: &[&str] = &["br", "p", "div", "tr", "li", "h1", "h2", "h3", "table"];
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    let mut tag = String::new();
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                tag.clear();
-            }
-            '>' if in_tag => {
-                in_tag = false;
-                let t = tag.to_ascii_lowercase();
-                let name = t
-                    .trim_start_matches('/')
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("");
-                if matches!(
-                    name,
-                    "br" | "p" | "div" | "tr" | "li" | "h1" | "h2" | "h3" | "table"
-                ) {
-                    out.push('\n');
-                } else {
-                    out.push(' ');
-                }
-            }
-            _ if in_tag => tag.push(c),
-            _ => out.push(c),
+    let mut rest = html;
+    while let Some(p) = rest.find(['<', '&']) {
+        out.push_str(&rest[..p]);
+        let tail = &rest[p..];
+        if tail.starts_with('<') {
+            let end = tail.find('>').unwrap_or(tail.len());
+            let tag = tail[1..end].trim_start_matches('/');
+            let name_len = tag
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(tag.len());
+            let block = BLOCKS
+                .iter()
+                .any(|b| tag[..name_len].eq_ignore_ascii_case(b));
+            out.push(if block { '\n' } else { ' ' });
+            rest = tail.get(end + 1..).unwrap_or("");
+        } else if let Some((e, c)) = ENTITIES.iter().find(|(e, _)| tail.starts_with(e)) {
+            out.push(*c);
+            rest = &tail[e.len()..];
+        } else {
+            out.push('&');
+            rest = &tail[1..];
         }
     }
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -6,10 +6,7 @@
 
 use std::borrow::Cow;
 
-use mail_parser::decoders::{
-    base64::base64_decode, charsets::map::charset_decoder,
-    quoted_printable::quoted_printable_decode,
-};
+use mail_parser::decoders::{base64::base64_decode, charsets::map::charset_decoder};
 
 /// Deepest multipart nesting followed; deeper parts are ignored (real reports nest 2-3 deep).
 const MAX_DEPTH: usize = 12;
@@ -114,7 +111,7 @@ pub fn header_fields(head: &[u8]) -> Vec<(String, String)> {
         }
         if line[0] == b' ' || line[0] == b'\t' {
             if let Some((_, v)) = out.last_mut() {
-                let t = String::from_utf8_lossy(line);
+                let t = lossy(line);
                 let t = t.trim();
                 if !t.is_empty() {
                     if !v.is_empty() {
@@ -134,10 +131,18 @@ pub fn header_fields(head: &[u8]) -> Vec<(String, String)> {
             continue;
         }
         let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-        let value = String::from_utf8_lossy(line[colon + 1..].trim_ascii()).into_owned();
+        let value = lossy(line[colon + 1..].trim_ascii()).into_owned();
         out.push((name, value));
     }
     out
+}
+
+/// UTF-8 text of header bytes, with replacement characters where it is not UTF-8.
+fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// The MIME fields of an entity, read without building the whole header list.
@@ -211,27 +216,54 @@ impl Leaf<'_> {
     }
 }
 
-/// Decodes text bytes; see [`Leaf::text`].
+/// Decodes text bytes: UTF-8 when they are valid UTF-8 (whatever the label says: a lie seen
+/// often in bounces), else with the declared charset, else UTF-8 with replacement characters.
 pub fn decode_text<'b>(bytes: &'b [u8], charset: Option<&str>) -> Cow<'b, str> {
-    if !bytes.is_ascii()
-        && let Ok(s) = std::str::from_utf8(bytes)
-    {
-        return Cow::Borrowed(s);
-    }
     let label = charset.unwrap_or("").trim();
-    let plain = label.is_empty()
-        || label.eq_ignore_ascii_case("us-ascii")
-        || label.eq_ignore_ascii_case("utf-8")
-        || label.eq_ignore_ascii_case("utf8");
-    if bytes.is_ascii() && (plain || !label.to_ascii_lowercase().starts_with("iso-2022")) {
-        // ASCII is ASCII in every ASCII-compatible charset; only the 7-bit ISO-2022 family
-        // needs its escape sequences decoded.
-        return String::from_utf8_lossy(bytes);
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        // Valid UTF-8 is taken as such whatever the label says; ASCII is ASCII in every
+        // ASCII-compatible charset. Only the 7-bit ISO-2022 family needs decoding then.
+        let iso2022 = label
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("iso-2022"));
+        if !(iso2022 && s.is_ascii()) {
+            return Cow::Borrowed(s);
+        }
     }
-    match charset_decoder(label.as_bytes()).filter(|_| !plain) {
+    match charset_decoder(label.as_bytes()) {
         Some(decode) => Cow::Owned(decode(bytes)),
         None => String::from_utf8_lossy(bytes),
     }
+}
+
+/// Quoted-printable decoding (RFC 2045 §6.7), lenient: a malformed `=` escape is kept as
+/// it is, soft line breaks (`=` at a line end) join lines.
+pub fn decode_quoted_printable(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(p) = memchr::memchr(b'=', rest) {
+        out.extend_from_slice(&rest[..p]);
+        let after = &rest[p + 1..];
+        let blanks = after
+            .iter()
+            .take_while(|b| **b == b' ' || **b == b'\t')
+            .count();
+        let hex = |b: u8| (b as char).to_digit(16);
+        if after.get(blanks) == Some(&b'\n') {
+            // A soft line break, possibly with trailing white space ("=  \n").
+            rest = &after[blanks + 1..];
+        } else if let [a, b, ..] = after
+            && let (Some(h), Some(l)) = (hex(*a), hex(*b))
+        {
+            out.push((h * 16 + l) as u8);
+            rest = &after[2..];
+        } else {
+            out.push(b'=');
+            rest = after;
+        }
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// Walks the MIME tree of an entity's body, calling `visit` for every leaf in order.
@@ -267,10 +299,7 @@ fn walk<'a>(head: &[u8], body: &'a [u8], depth: usize, visit: &mut dyn FnMut(Lea
             Some(d) => (Cow::Owned(d), false),
             None => (Cow::Borrowed(body), true),
         },
-        "quoted-printable" => match quoted_printable_decode(body) {
-            Some(d) => (Cow::Owned(d), false),
-            None => (Cow::Borrowed(body), true),
-        },
+        "quoted-printable" => (Cow::Owned(decode_quoted_printable(body)), false),
         _ => (Cow::Borrowed(body), false),
     };
     visit(Leaf {
@@ -457,6 +486,15 @@ mod tests {
             texts,
             vec!["K\u{e4}ra".to_string(), "\u{e4}ngla".to_string()]
         );
+    }
+
+    #[test]
+    fn quoted_printable() {
+        assert_eq!(
+            decode_quoted_printable(b"a=3Db=\nc=  \nd=ZZ=4"),
+            b"a=bcd=ZZ=4"
+        );
+        assert_eq!(decode_quoted_printable(b"=E4=\n"), b"\xe4");
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! Report formats, one module each, tried in order: [`FIRST`], [`lhost::FORMATS`], [`GENERIC`].
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::mail::Mail;
 use crate::report::{Recipient, Report, ReportKind};
 
@@ -15,14 +19,46 @@ pub struct Format {
     pub name: &'static str,
     /// The kind of report this format yields.
     pub kind: ReportKind,
+    /// Phrases of which one must occur in the text (ASCII case-insensitively) for this format
+    /// to be tried; empty means always tried. A necessary condition the module checks anyway,
+    /// declared so that one scan over the text serves every format.
+    pub markers: &'static [&'static str],
     /// Returns the recipients when `mail` is in this format, else `None`.
     pub read: fn(&Mail) -> Option<Vec<Recipient>>,
 }
+
+/// Every format in the order they are tried.
+fn all() -> impl Iterator<Item = &'static Format> {
+    FIRST.iter().chain(lhost::FORMATS).chain(GENERIC)
+}
+
+/// One automaton over every format's markers; pattern `i` belongs to format `OWNER[i]`.
+struct Markers {
+    automaton: AhoCorasick,
+    owner: Vec<usize>,
+}
+
+static MARKERS: LazyLock<Markers> = LazyLock::new(|| {
+    let mut phrases = Vec::new();
+    let mut owner = Vec::new();
+    for (i, f) in all().enumerate() {
+        for m in f.markers {
+            phrases.push(*m);
+            owner.push(i);
+        }
+    }
+    let automaton = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&phrases)
+        .expect("format markers are valid literals");
+    Markers { automaton, owner }
+});
 
 /// Complaints first: an ARF report also carries a returned message.
 pub static FIRST: &[Format] = &[Format {
     name: "arf",
     kind: ReportKind::Feedback,
+    markers: &[],
     read: arf::read,
 }];
 
@@ -32,23 +68,35 @@ pub static GENERIC: &[Format] = &[
     Format {
         name: "rfc3464",
         kind: ReportKind::Delivery,
+        markers: &[],
         read: rfc3464::read,
     },
     Format {
         name: "rfc3834",
         kind: ReportKind::AutoReply,
+        markers: &[],
         read: rfc3834::read,
     },
     Format {
         name: "textscan",
         kind: ReportKind::Delivery,
+        markers: &[],
         read: textscan::read,
     },
 ];
 
 /// Runs the formats in order and returns the first report with recipients.
 pub fn read(mail: &Mail) -> Report {
-    for f in FIRST.iter().chain(lhost::FORMATS).chain(GENERIC) {
+    let markers = &*MARKERS;
+    let count = all().count();
+    let mut present = vec![false; count];
+    for m in markers.automaton.find_overlapping_iter(mail.text.as_str()) {
+        present[markers.owner[m.pattern().as_usize()]] = true;
+    }
+    for (i, f) in all().enumerate() {
+        if !f.markers.is_empty() && !present[i] {
+            continue;
+        }
         if let Some(recipients) = (f.read)(mail) {
             if recipients.is_empty() {
                 continue;

@@ -213,6 +213,7 @@ fn early_ses(d: &str) -> Option<(Option<String>, String, String)> {
 pub const COMPLAINT: Format = Format {
     name: "lhost/amazonses",
     kind: ReportKind::Feedback,
+    markers: &[],
     read: read_complaint,
 };
 

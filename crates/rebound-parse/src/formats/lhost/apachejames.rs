@@ -19,7 +19,7 @@ use crate::report::Recipient;
 use crate::text;
 
 /// Labels of James's notice.
-const ERROR_BELOW: &str = "Error message below:";
+pub(super) const ERROR_BELOW: &str = "Error message below:";
 const DETAILS: &str = "Message details:";
 
 /// Reads an Apache James notice.

@@ -11,7 +11,7 @@ use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
 
-const ADDRESSES: &str = "----- The following addresses had delivery problems -----";
+pub(super) const ADDRESSES: &str = "----- The following addresses had delivery problems -----";
 const INFORMATION: &str = "----- Non-delivered information -----";
 
 /// Reads a BIGLOBE notice.

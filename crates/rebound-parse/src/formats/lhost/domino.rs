@@ -24,7 +24,7 @@ use crate::report::Recipient;
 use crate::text;
 
 /// Introduces the recipients.
-const NOT_DELIVERED: &str = "was not delivered to:";
+pub(super) const NOT_DELIVERED: &str = "was not delivered to:";
 
 /// Introduces the reason.
 const BECAUSE: &str = "because:";

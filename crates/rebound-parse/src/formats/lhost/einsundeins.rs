@@ -25,7 +25,7 @@ use crate::report::Recipient;
 use crate::text;
 
 /// The opening sentence (shared with Exim).
-const OPENING: &str = "This message was created automatically by mail delivery software";
+pub(super) const OPENING: &str = "This message was created automatically by mail delivery software";
 
 /// 1&1's line before the returned headers; no other MTA writes it.
 const HEADER_MARKER: &str = "--- The header of the original message is following. ---";

@@ -23,7 +23,7 @@ use crate::text;
 
 /// Opening sentences Exim writes (`deliver.c`, `moan.c`); a relay variant says "by the SMTP
 /// relay on HOST" instead of "by mail delivery software".
-const OPENINGS: &[&str] = &[
+pub(super) const OPENINGS: &[&str] = &[
     "this message was created automatically by mail delivery software",
     "this message was created automatically by the smtp relay on",
     "a message that you sent contained one or more recipient addresses that were",

@@ -14,7 +14,7 @@ use crate::report::Recipient;
 use crate::text;
 
 /// InterScan's banner line.
-const BANNER: &str = "Message from InterScan Messaging Security Suite";
+pub(super) const BANNER: &str = "Message from InterScan Messaging Security Suite";
 
 /// InterScan's per-recipient sentence.
 const UNABLE: &str = "Unable to deliver message to";

@@ -17,7 +17,7 @@ use crate::report::Recipient;
 use crate::text;
 
 /// Opens the notice.
-const STARTS: &[&str] = &[
+pub(super) const STARTS: &[&str] = &[
     "Your mail sent on:",
     "Your mail attempted to be delivered on:",
 ];

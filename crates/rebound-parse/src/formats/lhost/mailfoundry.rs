@@ -14,13 +14,12 @@ use crate::text;
 
 /// MailFoundry's per-recipient line.
 const UNABLE: &str = "Unable to deliver message to:";
+/// The sentence that opens a MailFoundry notice.
+pub(super) const OPENING: &str = "Delivery failed for the following reason:";
 
 /// Reads a MailFoundry notice.
 pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
-    if !mail
-        .text
-        .contains("Delivery failed for the following reason:")
-    {
+    if !mail.text.contains(OPENING) {
         return None;
     }
     let mut out: Vec<Recipient> = Vec::new();

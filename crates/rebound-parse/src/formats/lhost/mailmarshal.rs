@@ -25,7 +25,7 @@ use crate::report::Recipient;
 use crate::text;
 
 /// Introduces the server's reply.
-const BECAUSE: &str = "Could not be delivered because of";
+pub(super) const BECAUSE: &str = "Could not be delivered because of";
 
 /// Introduces the recipients.
 const AFFECTED: &str = "The following recipients were affected:";

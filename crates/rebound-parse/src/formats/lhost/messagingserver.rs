@@ -24,7 +24,8 @@ use crate::report::Recipient;
 use crate::text;
 
 /// Messaging Server's opening sentence.
-const OPENING: &str = "This report relates to a message you sent with the following header fields:";
+pub(super) const OPENING: &str =
+    "This report relates to a message you sent with the following header fields:";
 
 /// Starts one recipient's block.
 const RECIPIENT: &str = "Recipient address:";

@@ -1,6 +1,8 @@
 //! Non-standard report formats of particular MTAs and providers, one module each
 //! (`lhost/<mta>.rs`). Each module's `read` returns `None` unless the message is in its format;
-//! detection should be cheap (header fields first) because every message passes by.
+//! detection should be cheap (header fields first) because every message passes by. A module
+//! that needs a fixed sentence in the text declares it as a marker (see [`super::Format`]):
+//! it is then only tried on messages where one of its markers occurs.
 
 pub mod amazonses;
 pub mod apachejames;
@@ -30,46 +32,84 @@ pub mod x3;
 pub mod x6;
 
 use super::Format;
+use crate::Recipient;
+use crate::mail::Mail;
 use crate::report::ReportKind;
 
 /// Vendor formats, tried in this order before the generic RFC 3464 reader.
 pub static FORMATS: &[Format] = &[
     delivery("lhost/dragonfly", dragonfly::read),
-    delivery("lhost/einsundeins", einsundeins::read),
-    delivery("lhost/exim", exim::read),
+    marked(
+        "lhost/einsundeins",
+        &[einsundeins::OPENING],
+        einsundeins::read,
+    ),
+    marked("lhost/exim", exim::OPENINGS, exim::read),
     delivery("lhost/googlegroups", googlegroups::read),
     delivery("lhost/gmail", gmail::read),
     delivery("lhost/googleworkspace", googleworkspace::read),
-    delivery("lhost/qmail", qmail::read),
-    delivery("lhost/x3", x3::read),
+    marked("lhost/qmail", qmail::OPENINGS, qmail::read),
+    marked("lhost/x3", &[x3::OPENING], x3::read),
     delivery("lhost/v5sendmail", v5sendmail::read),
     delivery("lhost/imailserver", imailserver::read),
-    delivery("lhost/kddi", kddi::read),
+    marked("lhost/kddi", kddi::STARTS, kddi::read),
     delivery("lhost/amazonses", amazonses::read),
     amazonses::COMPLAINT,
-    delivery("lhost/interscanmss", interscanmss::read),
-    delivery("lhost/x6", x6::read),
-    delivery("lhost/apachejames", apachejames::read),
+    marked(
+        "lhost/interscanmss",
+        &[interscanmss::BANNER],
+        interscanmss::read,
+    ),
+    marked("lhost/x6", &[x6::OPENING], x6::read),
+    marked(
+        "lhost/apachejames",
+        &[apachejames::ERROR_BELOW],
+        apachejames::read,
+    ),
     delivery("lhost/fml", fml::read),
-    delivery("lhost/mailfoundry", mailfoundry::read),
-    delivery("lhost/biglobe", biglobe::read),
-    delivery("lhost/verizon", verizon::read),
-    delivery("lhost/postfix", postfix::read),
-    delivery("lhost/domino", domino::read),
-    delivery("lhost/notes", notes::read),
-    delivery("lhost/mailmarshal", mailmarshal::read),
+    marked(
+        "lhost/mailfoundry",
+        &[mailfoundry::OPENING],
+        mailfoundry::read,
+    ),
+    marked("lhost/biglobe", &[biglobe::ADDRESSES], biglobe::read),
+    marked("lhost/verizon", &[verizon::OPENING], verizon::read),
+    marked("lhost/postfix", &[postfix::UNAVAILABLE], postfix::read),
+    marked("lhost/domino", &[domino::NOT_DELIVERED], domino::read),
+    marked("lhost/notes", &[notes::REASONS], notes::read),
+    marked(
+        "lhost/mailmarshal",
+        &[mailmarshal::BECAUSE],
+        mailmarshal::read,
+    ),
     delivery("lhost/ezweb", ezweb::read),
-    delivery("lhost/messagingserver", messagingserver::read),
+    marked(
+        "lhost/messagingserver",
+        &[messagingserver::OPENING],
+        messagingserver::read,
+    ),
 ];
 
-#[allow(dead_code)]
-const fn delivery(
+/// A delivery-report format tried on every message (it detects itself by header fields).
+const fn delivery(name: &'static str, read: fn(&Mail) -> Option<Vec<Recipient>>) -> Format {
+    Format {
+        name,
+        kind: ReportKind::Delivery,
+        markers: &[],
+        read,
+    }
+}
+
+/// A delivery-report format tried only when one of `markers` occurs in the text.
+const fn marked(
     name: &'static str,
-    read: fn(&crate::mail::Mail) -> Option<Vec<crate::Recipient>>,
+    markers: &'static [&'static str],
+    read: fn(&Mail) -> Option<Vec<Recipient>>,
 ) -> Format {
     Format {
         name,
         kind: ReportKind::Delivery,
+        markers,
         read,
     }
 }

@@ -16,7 +16,7 @@ use crate::report::Recipient;
 use crate::text;
 
 /// Opens the reasons (Lotus writes two spaces before the dashes in some versions).
-const REASONS: &str = "------- Failure Reasons";
+pub(super) const REASONS: &str = "------- Failure Reasons";
 
 /// Starts the returned message.
 const RETURNED: &str = "------- Returned Message --------";

@@ -12,7 +12,7 @@ use crate::report::Recipient;
 use crate::text;
 
 /// Postfix's line in place of the per-recipient report.
-const UNAVAILABLE: &str = "--- Delivery report unavailable ---";
+pub(super) const UNAVAILABLE: &str = "--- Delivery report unavailable ---";
 
 /// Reads a Postfix notice whose delivery report is unavailable.
 pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {

@@ -13,7 +13,7 @@ use crate::report::Recipient;
 use crate::text;
 
 /// Opening sentences of qmail-send (`qmail-send.c`) and of qmail-based notices.
-const OPENINGS: &[&str] = &[
+pub(super) const OPENINGS: &[&str] = &[
     "this is the qmail-send program at",
     "i'm afraid i wasn't able to deliver your message to the following addresses",
     "unable to deliver message to the following address(es)",

@@ -18,7 +18,7 @@ use crate::report::Recipient;
 use crate::text;
 
 /// The MMSC's opening sentence.
-const OPENING: &str = "Message could not be delivered to mobile.";
+pub(super) const OPENING: &str = "Message could not be delivered to mobile.";
 
 /// Starts the MMSC's error line.
 const ERROR: &str = "Error:";

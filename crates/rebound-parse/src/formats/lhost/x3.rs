@@ -9,11 +9,13 @@ use crate::formats::rfc3464;
 use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
+/// The opening sentence of every X3 notice.
+pub(super) const OPENING: &str = "This is an automatically generated Delivery Status Notification";
 
 /// Reads an X3 notice.
 pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     let t = &mail.text;
-    if !t.contains("This is an automatically generated Delivery Status Notification") {
+    if !t.contains(OPENING) {
         return None;
     }
     // "Delevery" is how some versions spell it; match the rest of the sentence.

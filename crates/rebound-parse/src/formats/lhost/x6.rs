@@ -10,7 +10,7 @@ use crate::report::Recipient;
 use crate::text;
 
 /// The notice's opening sentence.
-const OPENING: &str = "We had trouble delivering your message. Full details follow:";
+pub(super) const OPENING: &str = "We had trouble delivering your message. Full details follow:";
 
 /// Reads the notice.
 pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
