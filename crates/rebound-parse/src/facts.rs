@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 
 use crate::formats::textscan;
-use crate::mail::{Mail, parse_header_block};
+use crate::mail::Mail;
 use crate::report::{Action, Report};
 use crate::text;
 
@@ -54,6 +54,7 @@ const COMMAND_PHRASES: &[(&str, &str)] = &[
 fn command_in(text: &str) -> Option<&'static str> {
     static PHRASES: LazyLock<AhoCorasick> = LazyLock::new(|| {
         AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .build(COMMAND_PHRASES.iter().map(|(p, _)| p))
             .expect("valid literals")
@@ -215,6 +216,7 @@ pub fn complete(report: &mut Report, mail: &Mail) {
     let lines: Vec<&str> = notice.lines().collect();
     static STILL: LazyLock<AhoCorasick> = LazyLock::new(|| {
         AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .build(STILL_TRYING)
             .expect("valid literals")
@@ -303,46 +305,71 @@ pub fn complete(report: &mut Report, mail: &Mail) {
 /// Sets the original message's `Message-ID` and headers: from an attached part, else from a
 /// header block quoted in the text after the notice.
 pub fn original(report: &mut Report, mail: &Mail) {
-    let headers = match &mail.original_headers {
-        Some(h) => h.clone(),
-        None => {
-            let notice_len = mail.notice().len();
-            let rest = &mail.text[notice_len..];
-            match text::find_ci(rest, "message-id:") {
-                Some(_) => {
-                    let start = rest
-                        .lines()
-                        .position(|l| l.contains(':') && !l.starts_with([' ', '\t']))
-                        .unwrap_or(0);
-                    let block: String = rest.lines().skip(start).collect::<Vec<_>>().join("\n");
-                    let mut h = parse_header_block(&block);
-                    if !h.iter().any(|(n, _)| n == "message-id") {
-                        // The id sits further down (after a transcript, say): take that line.
-                        if let Some(p) = text::find_ci(rest, "message-id:") {
-                            let line = rest[p..].lines().next().unwrap_or("");
-                            let v = line.split_once(':').map(|x| x.1).unwrap_or("");
-                            h.push(("message-id".into(), v.trim().to_string()));
-                        }
-                    }
-                    h
-                }
-                None => Vec::new(),
-            }
-        }
+    let block = match &mail.original_block {
+        Some(b) => Some(b.clone()),
+        None => quoted_header_block(mail.text.get(mail.notice().len()..).unwrap_or("")),
     };
+    let mut id = block.as_deref().and_then(|b| field_value(b, "message-id"));
+    if id.is_none() && mail.original_block.is_none() {
+        // The id sits further down (after a transcript, say): take that line.
+        let rest = mail.text.get(mail.notice().len()..).unwrap_or("");
+        id = text::find_ci(rest, "\nmessage-id:").and_then(|p| {
+            let line = rest.get(p + 1..)?.lines().next()?;
+            Some(line.split_once(':')?.1.trim().to_string())
+        });
+    }
     // An auto-reply, or a bounce sent as a reply, names the original in In-Reply-To
     // (RFC 5322 §3.6.4) even when it quotes nothing.
-    report.original_message_id = headers
-        .iter()
-        .find(|(n, _)| n == "message-id")
-        .map(|(_, v)| v.trim().to_string())
+    report.original_message_id = id
         .or_else(|| {
             mail.header("in-reply-to")
                 .and_then(|v| v.split_whitespace().find(|t| t.starts_with('<')))
                 .map(str::to_string)
         })
         .filter(|v| !v.is_empty());
-    report.original_headers = headers;
+    report.original_header_block = block;
+}
+
+/// The header block of an original quoted inline after the notice: from the first line that
+/// looks like a header field to the first empty line.
+fn quoted_header_block(rest: &str) -> Option<String> {
+    text::find_ci(rest, "message-id:")?;
+    let mut lines = rest.lines().skip_while(|l| !looks_like_field(l));
+    let first = lines.next()?;
+    let mut block = String::from(first);
+    for l in lines.take_while(|l| !l.trim().is_empty()) {
+        block.push('\n');
+        block.push_str(l);
+    }
+    Some(block)
+}
+
+fn looks_like_field(line: &str) -> bool {
+    !line.starts_with([' ', '\t'])
+        && line
+            .split_once(':')
+            .is_some_and(|(n, _)| !n.is_empty() && !n.contains(' '))
+}
+
+/// The unfolded value of the first `name` field (lower case) in a header block.
+fn field_value(block: &str, name: &str) -> Option<String> {
+    let mut lines = block.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some((n, v)) = line.split_once(':') else {
+            continue;
+        };
+        if line.starts_with([' ', '\t']) || !n.trim().eq_ignore_ascii_case(name) {
+            continue;
+        }
+        let mut value = v.trim().to_string();
+        while let Some(next) = lines.peek().filter(|l| l.starts_with([' ', '\t'])) {
+            value.push(' ');
+            value.push_str(next.trim());
+            lines.next();
+        }
+        return Some(value.trim().to_string());
+    }
+    None
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod mail;
 pub mod mbox;
 pub mod mime;
 mod report;
+pub mod scan;
 pub mod text;
 
 pub use report::{Action, Flag, Recipient, Report, ReportKind};

@@ -31,26 +31,41 @@ pub struct Mail {
     pub status_parts: Vec<String>,
     /// Body of a `message/feedback-report` part (RFC 5965).
     pub feedback: Option<String>,
-    /// The returned original's header fields when it is attached as a MIME part.
-    pub original_headers: Option<Vec<(String, String)>>,
+    /// The returned original's header block (as text) when it is attached as a MIME part.
+    pub original_block: Option<String>,
+    /// [`Mail::original_headers`], parsed once on first use.
+    original_fields: std::cell::OnceCell<Vec<(String, String)>>,
     /// Content-Type of the top-level message, lower case ("multipart/report").
     pub content_type: String,
     /// `report-type` parameter of a `multipart/report`, lower case.
     pub report_type: String,
     /// Problems met while reading.
     pub flags: Vec<Flag>,
-    /// Length of [`Mail::notice`], computed once.
-    notice_len: std::cell::OnceCell<usize>,
+    /// The one pass over the text ([`crate::scan`]), done on first use.
+    scan: std::cell::OnceCell<crate::scan::Scan>,
 }
 
 impl Mail {
+    /// The returned original's header fields (lower-case names, unfolded values) when it is
+    /// attached as a MIME part; parsed on first use.
+    pub fn original_headers(&self) -> Option<&[(String, String)]> {
+        let block = self.original_block.as_deref()?;
+        Some(
+            self.original_fields
+                .get_or_init(|| parse_header_block(block)),
+        )
+    }
+
     /// The notice part of the text: everything before the returned original
     /// ([`crate::formats::textscan::notice`]), computed once per message.
     pub fn notice(&self) -> &str {
-        let len = *self
-            .notice_len
-            .get_or_init(|| crate::formats::textscan::notice(&self.text).len());
+        let len = self.scan().notice_len;
         self.text.get(..len).unwrap_or(&self.text)
+    }
+
+    /// The phrases found in the text ([`crate::scan::Scan`]), scanned once per message.
+    pub fn scan(&self) -> &crate::scan::Scan {
+        self.scan.get_or_init(|| crate::scan::scan(&self.text))
     }
 
     /// First value of a top-level header field (name in lower case).
@@ -112,7 +127,7 @@ impl Mail {
             text,
             status_parts,
             feedback,
-            original_headers,
+            original_block,
             ..
         } = &mut mail;
         mime::leaves(head, body, &mut |leaf| {
@@ -123,13 +138,13 @@ impl Mail {
                     status_parts.push(leaf.text().into_owned());
                 }
                 ("message", "feedback-report") => *feedback = Some(leaf.text().into_owned()),
-                ("text" | "message", "rfc822-headers") if original_headers.is_none() => {
-                    *original_headers = Some(parse_header_block(&leaf.text()));
+                ("text" | "message", "rfc822-headers") if original_block.is_none() => {
+                    *original_block = Some(leaf.text().into_owned());
                 }
                 ("message", "rfc822" | "global") => {
-                    if original_headers.is_none() {
+                    if original_block.is_none() {
                         let (h, _) = mime::split_entity(&leaf.body);
-                        *original_headers = Some(mime::header_fields(h));
+                        *original_block = Some(String::from_utf8_lossy(h).into_owned());
                     }
                     if depth < MAX_ATTACHED_DEPTH {
                         attached.push(leaf.body.into_owned());
@@ -186,7 +201,8 @@ impl Mail {
             }
             self.text.push_str(&inner.text);
         }
-        self.original_headers = inner.original_headers;
+        self.original_block = inner.original_block;
+        self.original_fields = std::cell::OnceCell::new();
         for f in inner.flags {
             push_flag(&mut self.flags, f);
         }
@@ -339,8 +355,7 @@ mod tests {
         assert!(m.status_parts[0].contains("Final-Recipient: rfc822; bob@rcpt.test"));
         assert!(m.text.contains("bob@rcpt.test"));
         let id = m
-            .original_headers
-            .as_ref()
+            .original_headers()
             .and_then(|h| h.iter().find(|(n, _)| n == "message-id"));
         assert_eq!(id.map(|(_, v)| v.as_str()), Some("<1@sender.test>"));
         let r = crate::parse(WRAPPED.as_bytes());
@@ -362,7 +377,7 @@ mod tests {
     fn attached_original_without_report_stays_the_original() {
         let m = Mail::read(b"Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nfailed\n--b\nContent-Type: message/rfc822\n\nMessage-ID: <2@s.test>\n\nbody\n--b--\n");
         assert!(m.status_parts.is_empty());
-        let h = m.original_headers.unwrap_or_default();
+        let h = m.original_headers().unwrap_or_default();
         assert!(h.iter().any(|(_, v)| v == "<2@s.test>"));
     }
 }

@@ -104,7 +104,8 @@ pub fn split_entity(bytes: &[u8]) -> (&[u8], &[u8]) {
 /// Header fields of a header block as (lower-case name, unfolded value); lines that are not
 /// fields are skipped.
 pub fn header_fields(head: &[u8]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut out: Vec<(String, String)> =
+        Vec::with_capacity(memchr::memchr_iter(b'\n', head).count());
     for line in head.split(|b| *b == b'\n') {
         if line.is_empty() {
             continue;

@@ -113,8 +113,19 @@ pub struct Report {
     pub recipients: Vec<Recipient>,
     /// The `Message-ID` of the returned original message, when quoted.
     pub original_message_id: Option<String>,
-    /// Header fields of the returned original, when quoted (name, value).
-    pub original_headers: Vec<(String, String)>,
+    /// The header block of the returned original, when quoted (as text, folded as sent);
+    /// [`Report::original_headers`] parses it.
+    pub original_header_block: Option<String>,
     /// Problems met while reading.
     pub flags: Vec<Flag>,
+}
+
+impl Report {
+    /// The returned original's header fields (lower-case names, unfolded values), when quoted.
+    pub fn original_headers(&self) -> Vec<(String, String)> {
+        self.original_header_block
+            .as_deref()
+            .map(crate::mail::parse_header_block)
+            .unwrap_or_default()
+    }
 }

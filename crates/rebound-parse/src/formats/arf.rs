@@ -9,7 +9,16 @@ use crate::text;
 /// Reads a feedback report: recipients are the `Original-Rcpt-To` fields (RFC 5965 §3.2), else
 /// the `To` of the returned message.
 pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
-    let original = mail.original_headers.as_deref().unwrap_or(&[]);
+    // Cheap test first: most messages are no complaint and their original is not parsed.
+    let maybe_hotmail = mail
+        .original_block
+        .as_deref()
+        .is_some_and(|b| text::contains_ci(b, "x-hmxmroriginalrecipient"));
+    let original =
+        match maybe_hotmail || mail.feedback.is_some() || mail.report_type == "feedback-report" {
+            true => mail.original_headers().unwrap_or(&[]),
+            false => &[],
+        };
     let hotmail = original
         .iter()
         .find(|(n, _)| n == "x-hmxmroriginalrecipient")

@@ -1,9 +1,5 @@
 //! Report formats, one module each, tried in order: [`FIRST`], [`lhost::FORMATS`], [`GENERIC`].
 
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
-
 use crate::mail::Mail;
 use crate::report::{Recipient, Report, ReportKind};
 
@@ -28,31 +24,9 @@ pub struct Format {
 }
 
 /// Every format in the order they are tried.
-fn all() -> impl Iterator<Item = &'static Format> {
+pub(crate) fn all() -> impl Iterator<Item = &'static Format> {
     FIRST.iter().chain(lhost::FORMATS).chain(GENERIC)
 }
-
-/// One automaton over every format's markers; pattern `i` belongs to format `OWNER[i]`.
-struct Markers {
-    automaton: AhoCorasick,
-    owner: Vec<usize>,
-}
-
-static MARKERS: LazyLock<Markers> = LazyLock::new(|| {
-    let mut phrases = Vec::new();
-    let mut owner = Vec::new();
-    for (i, f) in all().enumerate() {
-        for m in f.markers {
-            phrases.push(*m);
-            owner.push(i);
-        }
-    }
-    let automaton = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(&phrases)
-        .expect("format markers are valid literals");
-    Markers { automaton, owner }
-});
 
 /// Complaints first: an ARF report also carries a returned message.
 pub static FIRST: &[Format] = &[Format {
@@ -87,14 +61,9 @@ pub static GENERIC: &[Format] = &[
 
 /// Runs the formats in order and returns the first report with recipients.
 pub fn read(mail: &Mail) -> Report {
-    let markers = &*MARKERS;
-    let count = all().count();
-    let mut present = vec![false; count];
-    for m in markers.automaton.find_overlapping_iter(mail.text.as_str()) {
-        present[markers.owner[m.pattern().as_usize()]] = true;
-    }
+    let present = mail.scan().formats;
     for (i, f) in all().enumerate() {
-        if !f.markers.is_empty() && !present[i] {
+        if !f.markers.is_empty() && present & (1u64 << i) == 0 {
             continue;
         }
         if let Some(recipients) = (f.read)(mail) {

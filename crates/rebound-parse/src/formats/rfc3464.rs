@@ -170,8 +170,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     if all.is_empty() {
         // DSN fields pasted into a text part (some gateways do so).
         let t = &mail.text;
-        let at = text::find_ci(t, "\nfinal-recipient:")
-            .or_else(|| text::find_ci(t, "\noriginal-recipient:"))?;
+        let at = mail.scan().dsn_fields?;
         let start = t[..at].rfind("\n\n").map(|p| p + 1).unwrap_or(at);
         let (_, rs) = parse_fields(&t[start..]);
         all = rs;

@@ -4,10 +4,6 @@
 //! It only reads messages that look like bounces (sent by a mail system, or with a bounce
 //! subject), and only the part before the returned original.
 
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
-
 use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
@@ -43,7 +39,7 @@ const BOUNCE_SUBJECTS: &[&str] = &[
 ];
 
 /// Lines that start the returned original or a quoted copy of it in a plain-text bounce.
-const ORIGINAL_MARKERS: &[&str] = &[
+pub(crate) const ORIGINAL_MARKERS: &[&str] = &[
     "below this line is a copy",
     "copy of the message",
     "original message follows",
@@ -71,41 +67,15 @@ pub fn looks_like_bounce(mail: &Mail) -> bool {
 
 /// The notice part of a plain-text bounce: everything before the returned original.
 pub fn notice(body: &str) -> &str {
-    let end = MARKERS
-        .find_iter(body)
-        .find_map(|m| {
-            let line_start = body[..m.start()].rfind('\n').map_or(0, |i| i + 1);
-            starts_original(&body[line_start..m.start()]).then_some(line_start)
-        })
-        .unwrap_or(body.len());
-    let body = &body[..end];
-    // A header block of the original ("Received:" or "Return-Path:" after a blank line).
-    match HEADER_BLOCK.find(body) {
-        Some(m) => &body[..m.start() + 1],
-        None => body,
-    }
+    &body[..crate::scan::scan(body).notice_len]
 }
-
-static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(ORIGINAL_MARKERS)
-        .expect("marker table is valid literals")
-});
-
-static HEADER_BLOCK: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(["\n\nreturn-path:", "\n\nreceived:"])
-        .expect("valid literals")
-});
 
 /// Whether a marker preceded by `before` (the start of its line) introduces the returned
 /// original: it starts the line, possibly after decoration ("------ This is a copy of the
 /// message ..."), or sits in a decorated separator line. Boilerplate that only mentions the
 /// returned message mid-sentence ("delete your own text from the attached returned message",
 /// Postfix) does not count.
-fn starts_original(before: &str) -> bool {
+pub(crate) fn starts_original(before: &str) -> bool {
     const DECORATION: &str = "-=*_#>|[(";
     let t = before.trim_start_matches(|c: char| c.is_whitespace() || DECORATION.contains(c));
     let plain =

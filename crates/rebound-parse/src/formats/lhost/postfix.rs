@@ -24,7 +24,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     {
         return None;
     }
-    let headers = mail.original_headers.as_deref()?;
+    let headers = mail.original_headers()?;
     let to = headers.iter().find(|(n, _)| n == "to").map(|(_, v)| v)?;
     Some(
         text::addresses(to)

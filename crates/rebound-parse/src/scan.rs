@@ -1,0 +1,118 @@
+//! One pass over a message's text that finds every fixed phrase the readers look for: where the
+//! returned original starts (the end of the notice), which vendor formats' markers occur, and
+//! where RFC 3464 fields pasted into the text begin. Each reader then looks these up instead of
+//! scanning the text again.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+use crate::formats::{self, textscan};
+
+/// What the scan found.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scan {
+    /// Bit `i` is set when a marker of the `i`-th format of [`formats::all`] occurs.
+    pub formats: u64,
+    /// Byte length of the notice: the text before the returned original.
+    pub notice_len: usize,
+    /// Offset of the first line of RFC 3464 fields in the text ("Final-Recipient:" or
+    /// "Original-Recipient:" at a line start), when DSN fields were pasted into a text part.
+    pub dsn_fields: Option<usize>,
+}
+
+/// What a pattern of the automaton stands for.
+#[derive(Clone, Copy)]
+enum Kind {
+    Format(usize),
+    OriginalMarker,
+    HeaderBlock,
+    DsnField,
+}
+
+struct Automaton {
+    ac: AhoCorasick,
+    kinds: Vec<Kind>,
+}
+
+static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
+    let mut phrases: Vec<&str> = Vec::new();
+    let mut kinds = Vec::new();
+    for (i, f) in formats::all().enumerate() {
+        for m in f.markers {
+            phrases.push(m);
+            kinds.push(Kind::Format(i));
+        }
+    }
+    for m in textscan::ORIGINAL_MARKERS {
+        phrases.push(m);
+        kinds.push(Kind::OriginalMarker);
+    }
+    for m in ["\n\nreturn-path:", "\n\nreceived:"] {
+        phrases.push(m);
+        kinds.push(Kind::HeaderBlock);
+    }
+    for m in ["\nfinal-recipient:", "\noriginal-recipient:"] {
+        phrases.push(m);
+        kinds.push(Kind::DsnField);
+    }
+    let ac = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .ascii_case_insensitive(true)
+        .build(&phrases)
+        .expect("phrase tables are valid literals");
+    Automaton { ac, kinds }
+});
+
+/// Scans `text` once.
+pub fn scan(text: &str) -> Scan {
+    let a = &*AUTOMATON;
+    let mut s = Scan {
+        notice_len: text.len(),
+        ..Scan::default()
+    };
+    for m in a.ac.find_overlapping_iter(text) {
+        match a.kinds[m.pattern().as_usize()] {
+            Kind::Format(i) => s.formats |= 1u64 << i,
+            Kind::OriginalMarker => {
+                let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+                if line_start < s.notice_len
+                    && textscan::starts_original(&text[line_start..m.start()])
+                {
+                    s.notice_len = line_start;
+                }
+            }
+            // A header block of the original ("Received:" or "Return-Path:" after a blank line).
+            Kind::HeaderBlock => s.notice_len = s.notice_len.min(m.start() + 1),
+            Kind::DsnField => {
+                let at = m.start() + 1;
+                s.dsn_fields = Some(s.dsn_fields.map_or(at, |d| d.min(at)));
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_fit_the_bit_set() {
+        assert!(formats::all().count() <= 64);
+    }
+
+    #[test]
+    fn notice_ends_at_the_first_marker_line_or_header_block() {
+        let t = "x\nyou may delete the attached returned message\n\n--- Below this line is a copy of the message.\nReceived: y\n";
+        let s = scan(t);
+        assert_eq!(
+            &t[..s.notice_len],
+            "x\nyou may delete the attached returned message\n\n"
+        );
+        let t = "notice\n\nReturn-Path: <a@b>\nFinal-Recipient: rfc822; a@b\n";
+        let s = scan(t);
+        assert_eq!(&t[..s.notice_len], "notice\n");
+        assert_eq!(s.dsn_fields, Some(t.find("Final").unwrap()));
+    }
+}
