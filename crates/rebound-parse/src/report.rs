@@ -102,6 +102,26 @@ pub struct Recipient {
     pub hint: Option<&'static str>,
 }
 
+impl Recipient {
+    /// One recipient per address, all with the same response and format hint (reports that
+    /// list several addresses under one explanation).
+    pub fn each<S: Into<String>>(
+        addresses: impl IntoIterator<Item = S>,
+        diagnostic: &str,
+        hint: Option<&'static str>,
+    ) -> Vec<Recipient> {
+        addresses
+            .into_iter()
+            .map(|a| Recipient {
+                address: a.into(),
+                diagnostic: diagnostic.to_string(),
+                hint,
+                ..Recipient::default()
+            })
+            .collect()
+    }
+}
+
 /// Everything read from one message.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {

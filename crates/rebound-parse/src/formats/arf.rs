@@ -54,17 +54,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
         addrs.extend(text::addresses(to).map(str::to_string));
     }
     let diagnostic = summary(mail);
-    Some(
-        addrs
-            .into_iter()
-            .map(|address| Recipient {
-                address,
-                diagnostic: diagnostic.clone(),
-                hint: Some("feedback"),
-                ..Recipient::default()
-            })
-            .collect(),
-    )
+    Some(Recipient::each(addrs, &diagnostic, Some("feedback")))
 }
 
 /// An Apple Mail unsubscribe request: the subscriber is the `From`.

@@ -57,16 +57,11 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
         .iter()
         .find(|(w, _)| text::contains_ci(&diagnostic, w))
         .map(|(_, c)| *c);
-    Some(
-        text::addresses(addresses)
-            .map(|a| Recipient {
-                address: a.to_string(),
-                diagnostic: diagnostic.clone(),
-                hint,
-                ..Recipient::default()
-            })
-            .collect(),
-    )
+    Some(Recipient::each(
+        text::addresses(addresses),
+        &diagnostic,
+        hint,
+    ))
 }
 
 #[cfg(test)]

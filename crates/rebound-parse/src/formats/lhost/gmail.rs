@@ -62,17 +62,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     let permanent = text::contains_ci(notice, "failed permanently");
     let diagnostic = response.unwrap_or_else(|| text::squeeze(&explanation));
     let hint = (permanent && text::contains_ci(&diagnostic, NO_CONNECTION)).then_some("expired");
-    Some(
-        addresses
-            .into_iter()
-            .map(|a| Recipient {
-                address: a.to_string(),
-                diagnostic: diagnostic.clone(),
-                hint,
-                ..Recipient::default()
-            })
-            .collect(),
-    )
+    Some(Recipient::each(addresses, &diagnostic, hint))
 }
 
 #[cfg(test)]

@@ -49,16 +49,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
         .map(|(_, c)| *c);
     let headers = parse_header_block(notice.get(original + ORIGINAL.len()..)?);
     let to = headers.iter().find(|(n, _)| n == "to").map(|(_, v)| v)?;
-    Some(
-        text::addresses(to)
-            .map(|a| Recipient {
-                address: a.to_string(),
-                diagnostic: diagnostic.clone(),
-                hint,
-                ..Recipient::default()
-            })
-            .collect(),
-    )
+    Some(Recipient::each(text::addresses(to), &diagnostic, hint))
 }
 
 #[cfg(test)]
