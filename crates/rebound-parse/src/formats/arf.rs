@@ -53,6 +53,12 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     {
         addrs.extend(text::addresses(to).map(str::to_string));
     }
+    if addrs.is_empty() {
+        // Feedback loops often redact the complainant's address (RFC 6650 §5 allows it); the
+        // complaint still names the message, so one record with an empty recipient is kept for
+        // matching the send through `original_message_id` (and the VERP return path).
+        addrs.push(String::new());
+    }
     let diagnostic = summary(mail);
     Some(Recipient::each(addrs, &diagnostic, Some("feedback")))
 }
@@ -83,6 +89,16 @@ fn summary(mail: &Mail) -> String {
 #[cfg(test)]
 mod tests {
     use crate::{ReportKind, parse};
+
+    #[test]
+    fn redacted_complaint_keeps_one_record() {
+        let m = "From: fbl@isp.test\nSubject: complaint\nContent-Type: multipart/report; report-type=feedback-report; boundary=b\n\n--b\nContent-Type: text/plain\n\nabuse report\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n--b\nContent-Type: text/rfc822-headers\n\nFrom: news@sender.test\nTo: redacted\nMessage-ID: <c-1@sender.test>\n\n--b--\n";
+        let r = crate::parse(m.as_bytes());
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "");
+        assert_eq!(r.recipients[0].hint, Some("feedback"));
+        assert_eq!(r.original_message_id.as_deref(), Some("<c-1@sender.test>"));
+    }
 
     #[test]
     fn apple_mail_unsubscribe_is_a_complaint_by_the_sender() {
