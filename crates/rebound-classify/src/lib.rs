@@ -9,6 +9,22 @@
 //!    permanence to them; the default is `policy/default.toml`, replaceable by a TOML file.
 //!
 //! No I/O and no clock: the same facts always give the same verdict.
+//!
+//! ```
+//! use rebound_classify::{BounceType, Cause, Policy, Reason};
+//! use rebound_parse::{Action, Recipient};
+//!
+//! let r = Recipient {
+//!     address: "bo@rcpt.test".into(),
+//!     action: Some(Action::Failed),
+//!     status: Some("5.2.2".into()),
+//!     diagnostic: "552 5.2.2 Mailbox full".into(),
+//!     ..Recipient::default()
+//! };
+//! let v = rebound_classify::classify(&r, &Policy::default());
+//! assert_eq!(v.cause, Cause::MailboxFull);
+//! assert_eq!((v.bounce_type, v.reason), (BounceType::Hard, Some(Reason::MailboxFull)));
+//! ```
 
 pub mod cause;
 pub mod policy;

@@ -15,6 +15,22 @@
 //! - [`formats`] holds one module per report format, tried in
 //!   order: ARF complaints, vendor formats (`formats::lhost`), RFC 3464, RFC 3834
 //!   auto-replies and a last-resort scan of plain-text bounces.
+//! ```
+//! let dsn = b"From: MAILER-DAEMON@mx.test\nSubject: Undelivered Mail Returned to Sender\n\
+//! Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n\
+//! --b\nContent-Type: text/plain\n\nsorry\n\
+//! --b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.test\n\n\
+//! Final-Recipient: rfc822; bo@rcpt.test\nAction: failed\nStatus: 5.1.1\n\
+//! Diagnostic-Code: smtp; 550 5.1.1 <bo@rcpt.test>: User unknown\n--b--\n";
+//! let report = rebound_parse::parse(dsn);
+//! assert_eq!(report.engine, "rfc3464");
+//! assert_eq!(report.recipients[0].address, "bo@rcpt.test");
+//! assert_eq!(report.recipients[0].status.as_deref(), Some("5.1.1"));
+//! assert_eq!(report.recipients[0].reply_code.as_deref(), Some("550"));
+//! // Never a panic, whatever the bytes:
+//! assert!(rebound_parse::parse(b"\xff\x00garbage").recipients.is_empty());
+//! ```
+//!
 //! - [`facts`] fills what a format left open in a uniform way (status from the response text,
 //!   reply code, the response from the human-readable part) so every format module stays small.
 
