@@ -248,8 +248,8 @@ mod tests {
     #[test]
     fn addresses_are_found_without_brackets() {
         let v: Vec<_> =
-            addresses("<kijitora@example.jp>: user unknown; to=<neko@x.org>.").collect();
-        assert_eq!(v, vec!["kijitora@example.jp", "neko@x.org"]);
+            addresses("<anna@rcpt.test>: user unknown; to=<bo@x.org>.").collect();
+        assert_eq!(v, vec!["anna@rcpt.test", "bo@x.org"]);
         assert_eq!(address("no at sign here"), None);
         assert_eq!(address("@@@"), None);
     }
