@@ -374,6 +374,16 @@ mod tests {
     }
 
     #[test]
+    fn headers_only_rfc822_part_names_the_original() {
+        // Some MTAs return only the header block inside a message/rfc822 part (no empty line,
+        // no body); the Message-ID must still be found.
+        let m = "Subject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; a@rcpt.test\nAction: failed\nStatus: 5.1.1\n\n--b\nContent-Type: message/rfc822\n\nFrom: s@sender.test\nMessage-ID: <h-1@sender.test>\n--b--\n";
+        let r = crate::parse(m.as_bytes());
+        assert_eq!(r.original_message_id.as_deref(), Some("<h-1@sender.test>"));
+        assert_eq!(r.recipients.len(), 1);
+    }
+
+    #[test]
     fn attached_original_without_report_stays_the_original() {
         let m = Mail::read(b"Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nfailed\n--b\nContent-Type: message/rfc822\n\nMessage-ID: <2@s.test>\n\nbody\n--b--\n");
         assert!(m.status_parts.is_empty());

@@ -247,8 +247,7 @@ mod tests {
 
     #[test]
     fn addresses_are_found_without_brackets() {
-        let v: Vec<_> =
-            addresses("<anna@rcpt.test>: user unknown; to=<bo@x.org>.").collect();
+        let v: Vec<_> = addresses("<anna@rcpt.test>: user unknown; to=<bo@x.org>.").collect();
         assert_eq!(v, vec!["anna@rcpt.test", "bo@x.org"]);
         assert_eq!(address("no at sign here"), None);
         assert_eq!(address("@@@"), None);
