@@ -104,36 +104,31 @@ pub fn split_entity(bytes: &[u8]) -> (&[u8], &[u8]) {
 /// Header fields of a header block as (lower-case name, unfolded value); lines that are not
 /// fields are skipped.
 pub fn header_fields(head: &[u8]) -> Vec<(String, String)> {
+    let text = lossy(head);
     let mut out: Vec<(String, String)> =
         Vec::with_capacity(memchr::memchr_iter(b'\n', head).count());
-    for line in head.split(|b| *b == b'\n') {
-        if line.is_empty() {
-            continue;
-        }
-        if line[0] == b' ' || line[0] == b'\t' {
-            if let Some((_, v)) = out.last_mut() {
-                let t = lossy(line);
-                let t = t.trim();
-                if !t.is_empty() {
-                    if !v.is_empty() {
-                        v.push(' ');
-                    }
-                    v.push_str(t);
+    for line in text.split('\n') {
+        if line.starts_with([' ', '\t']) {
+            // A continuation line (RFC 5322 §2.2.3) belongs to the field before it.
+            let t = line.trim();
+            if let Some((_, v)) = out.last_mut()
+                && !t.is_empty()
+            {
+                if !v.is_empty() {
+                    v.push(' ');
                 }
+                v.push_str(t);
             }
             continue;
         }
-        let Some(colon) = memchr::memchr(b':', line) else {
+        let Some((name, value)) = line.split_once(':') else {
             continue;
         };
-        let name = &line[..colon];
-        let name = name.trim_ascii();
-        if name.is_empty() || name.iter().any(|b| *b == b' ' || *b == b'\t') {
+        let name = name.trim();
+        if name.is_empty() || name.contains([' ', '\t']) {
             continue;
         }
-        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-        let value = lossy(line[colon + 1..].trim_ascii()).into_owned();
-        out.push((name, value));
+        out.push((name.to_ascii_lowercase(), value.trim().to_string()));
     }
     out
 }

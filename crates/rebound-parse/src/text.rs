@@ -182,6 +182,15 @@ pub fn address(text: &str) -> Option<&str> {
 
 /// Collapses runs of white space to one space and trims.
 pub fn squeeze(text: &str) -> String {
+    let b = text.as_bytes();
+    let clean = !b.first().is_some_and(u8::is_ascii_whitespace)
+        && !b.last().is_some_and(u8::is_ascii_whitespace)
+        && !b
+            .windows(2)
+            .any(|w| w[0].is_ascii_whitespace() && (w[0] != b' ' || w[1].is_ascii_whitespace()));
+    if clean && !text.contains(|c: char| c.is_whitespace() && !c.is_ascii()) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for w in text.split_whitespace() {
         if !out.is_empty() {

@@ -5,7 +5,9 @@
 //! MTAs omit the blank lines or put the fields in a `text/plain` part; a new `Final-Recipient`
 //! (or `Original-Recipient` after one) therefore also starts a new recipient.
 
-use crate::mail::{Mail, unfold};
+use std::borrow::Cow;
+
+use crate::mail::Mail;
 use crate::report::{Action, Recipient};
 use crate::text;
 
@@ -17,20 +19,21 @@ pub struct MessageFields {
 }
 
 /// Splits `body` into fields; `None` marks a blank line between blocks.
-fn fields(body: &str) -> Vec<Option<(String, String)>> {
-    let mut out: Vec<Option<(String, String)>> = Vec::new();
+fn fields(body: &str) -> Vec<Option<(&str, Cow<'_, str>)>> {
+    let mut out: Vec<Option<(&str, Cow<'_, str>)>> = Vec::new();
     for line in body.lines() {
         if line.trim().is_empty() {
             out.push(None);
         } else if line.starts_with([' ', '\t']) {
             if let Some(Some((_, v))) = out.last_mut() {
+                let v = v.to_mut();
                 v.push(' ');
                 v.push_str(line.trim());
             }
         } else if let Some((name, value)) = line.split_once(':') {
             let name = name.trim();
             if !name.is_empty() && !name.contains(' ') {
-                out.push(Some((name.to_ascii_lowercase(), value.trim().to_string())));
+                out.push(Some((name, Cow::Borrowed(value.trim()))));
             }
         }
     }
@@ -69,6 +72,17 @@ impl Building {
     }
 }
 
+/// The RFC 3464 fields read (§2.2, §2.3); others are skipped.
+const FIELDS: &[&str] = &[
+    "final-recipient",
+    "original-recipient",
+    "action",
+    "status",
+    "remote-mta",
+    "diagnostic-code",
+    "reporting-mta",
+];
+
 /// Parses RFC 3464 field blocks in `body` into the per-message fields and the recipients in
 /// order.
 pub fn parse_fields(body: &str) -> (MessageFields, Vec<Recipient>) {
@@ -82,8 +96,12 @@ pub fn parse_fields(body: &str) -> (MessageFields, Vec<Recipient>) {
             }
             continue;
         };
-        let value = unfold(&value);
-        match name.as_str() {
+        let name = FIELDS
+            .iter()
+            .find(|f| f.eq_ignore_ascii_case(name))
+            .copied()
+            .unwrap_or("");
+        match name {
             "final-recipient" => {
                 if cur.final_recipient.is_some() {
                     out.push(std::mem::take(&mut cur).finish());
