@@ -104,6 +104,10 @@ fn command_in_transcript(notice: &str, address: &str, diagnostic: &str) -> Optio
 fn response_from_notice(lines: &[&str], address: &str, others: &[String]) -> Option<String> {
     let mut best: Option<(usize, usize)> = None;
     for (i, l) in lines.iter().enumerate() {
+        if textscan::is_dsn_field(l) {
+            // RFC 3464 fields pasted into the text name the recipient but are not its response.
+            continue;
+        }
         if let Some(p) = text::find_ci(l, address) {
             let rest = l.get(p + address.len()..).unwrap_or("");
             let rest = rest.trim_start_matches(['>', ':', '.', ' ', '"', ',']);

@@ -184,9 +184,11 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
 /// The response text for a recipient named on line `i`: that line and what follows up to the
 /// next recipient or a blank line; when the recipient line stands alone, the next paragraph.
 pub fn paragraph(lines: &[&str], i: usize, next: usize) -> String {
+    // A block of RFC 3464 fields pasted after the prose is not part of the response.
+    let part_of_reply = |l: &str| !l.trim().is_empty() && !is_dsn_field(l);
     let mut parts: Vec<&str> = vec![lines[i]];
     let mut j = i + 1;
-    while j < next && !lines[j].trim().is_empty() {
+    while j < next && part_of_reply(lines[j]) {
         parts.push(lines[j]);
         j += 1;
     }
@@ -194,10 +196,56 @@ pub fn paragraph(lines: &[&str], i: usize, next: usize) -> String {
         while j < next && lines[j].trim().is_empty() {
             j += 1;
         }
-        while j < next && !lines[j].trim().is_empty() {
+        while j < next && part_of_reply(lines[j]) {
             parts.push(lines[j]);
             j += 1;
         }
     }
     text::squeeze(&parts.join(" "))
+}
+
+/// Per-message and per-recipient field names of RFC 3464 §2.2-2.3 (and Sendmail's
+/// `X-Actual-Recipient`).
+const DSN_FIELDS: &[&str] = &[
+    "x-actual-recipient:",
+    "reporting-mta:",
+    "dsn-gateway:",
+    "received-from-mta:",
+    "arrival-date:",
+    "original-envelope-id:",
+    "original-recipient:",
+    "final-recipient:",
+    "action:",
+    "status:",
+    "remote-mta:",
+    "diagnostic-code:",
+    "last-attempt-date:",
+    "will-retry-until:",
+];
+
+/// True when `line` starts an RFC 3464 field.
+pub(crate) fn is_dsn_field(line: &str) -> bool {
+    DSN_FIELDS.iter().any(|f| {
+        line.get(..f.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(f))
+    })
+}
+
+#[cfg(test)]
+mod paragraph_tests {
+    use super::*;
+
+    #[test]
+    fn dsn_fields_end_the_response() {
+        let lines = [
+            "<a@b.test>:",
+            "554 Service unavailable",
+            "Reporting-MTA: dns; mx.test",
+            "Final-Recipient: rfc822; a@b.test",
+        ];
+        assert_eq!(
+            paragraph(&lines, 0, lines.len()),
+            "<a@b.test>: 554 Service unavailable"
+        );
+    }
 }
