@@ -56,8 +56,8 @@ impl Mail {
         )
     }
 
-    /// The notice part of the text: everything before the returned original
-    /// ([`crate::formats::textscan::notice`]), computed once per message.
+    /// The notice part of the text: everything before the returned original (found by
+    /// [`crate::scan`], once per message).
     pub fn notice(&self) -> &str {
         let len = self.scan().notice_len;
         self.text.get(..len).unwrap_or(&self.text)
@@ -106,7 +106,7 @@ impl Mail {
         };
         let bytes = normalize_newlines(bytes);
         let (head, body) = mime::split_entity(&bytes);
-        mail.headers = mime::header_fields(head);
+        mail.headers = parse_header_block(&String::from_utf8_lossy(head));
         if mail.headers.is_empty() {
             mail.flags.push(Flag::NotMime);
         }
@@ -229,28 +229,6 @@ fn push_flag(flags: &mut Vec<Flag>, flag: Flag) {
     }
 }
 
-/// Joins folded lines (RFC 5322 §2.2.3) and trims.
-pub fn unfold(value: &str) -> String {
-    if !value.contains('\n') {
-        return value.trim().to_string();
-    }
-    let mut out = String::with_capacity(value.len());
-    for (i, line) in value.split('\n').enumerate() {
-        let line = line.trim_end_matches('\r');
-        if i > 0 {
-            let t = line.trim_start();
-            if t.is_empty() {
-                continue;
-            }
-            out.push(' ');
-            out.push_str(t);
-        } else {
-            out.push_str(line.trim());
-        }
-    }
-    out.trim().to_string()
-}
-
 /// Parses a block of `Name: value` lines with continuation lines into (lower-case name,
 /// unfolded value) pairs; stops at the first empty line after at least one field.
 pub fn parse_header_block(text: &str) -> Vec<(String, String)> {
@@ -271,7 +249,7 @@ pub fn parse_header_block(text: &str) -> Vec<(String, String)> {
         }
         if let Some((name, value)) = line.split_once(':') {
             let name = name.trim();
-            if !name.is_empty() && !name.contains(' ') {
+            if !name.is_empty() && !name.contains([' ', '\t']) {
                 out.push((name.to_ascii_lowercase(), value.trim().to_string()));
             }
         }

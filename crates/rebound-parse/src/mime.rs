@@ -101,46 +101,6 @@ pub fn split_entity(bytes: &[u8]) -> (&[u8], &[u8]) {
     }
 }
 
-/// Header fields of a header block as (lower-case name, unfolded value); lines that are not
-/// fields are skipped.
-pub fn header_fields(head: &[u8]) -> Vec<(String, String)> {
-    let text = lossy(head);
-    let mut out: Vec<(String, String)> =
-        Vec::with_capacity(memchr::memchr_iter(b'\n', head).count());
-    for line in text.split('\n') {
-        if line.starts_with([' ', '\t']) {
-            // A continuation line (RFC 5322 §2.2.3) belongs to the field before it.
-            let t = line.trim();
-            if let Some((_, v)) = out.last_mut()
-                && !t.is_empty()
-            {
-                if !v.is_empty() {
-                    v.push(' ');
-                }
-                v.push_str(t);
-            }
-            continue;
-        }
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let name = name.trim();
-        if name.is_empty() || name.contains([' ', '\t']) {
-            continue;
-        }
-        out.push((name.to_ascii_lowercase(), value.trim().to_string()));
-    }
-    out
-}
-
-/// UTF-8 text of header bytes, with replacement characters where it is not UTF-8.
-fn lossy(bytes: &[u8]) -> Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(bytes),
-    }
-}
-
 /// The MIME fields of an entity, read without building the whole header list.
 #[derive(Debug, Default)]
 struct MimeFields {
@@ -504,15 +464,6 @@ mod tests {
         assert_eq!(
             decode_words("Re: =?ISO-8859-1?Q?K=E4ra?= v\u{e4}n"),
             "Re: K\u{e4}ra v\u{e4}n"
-        );
-    }
-
-    #[test]
-    fn header_fields_unfold() {
-        let h = header_fields(b"Subject: a\n b\nX-Y:z\nnot a field\n");
-        assert_eq!(
-            h,
-            vec![("subject".into(), "a b".into()), ("x-y".into(), "z".into())]
         );
     }
 }

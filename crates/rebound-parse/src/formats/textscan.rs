@@ -65,11 +65,6 @@ pub fn looks_like_bounce(mail: &Mail) -> bool {
     BOUNCE_SUBJECTS.iter().any(|m| s.contains(m))
 }
 
-/// The notice part of a plain-text bounce: everything before the returned original.
-pub fn notice(body: &str) -> &str {
-    &body[..crate::scan::scan(body).notice_len]
-}
-
 /// Whether a marker preceded by `before` (the start of its line) introduces the returned
 /// original: it starts the line, possibly after decoration ("------ This is a copy of the
 /// message ..."), or sits in a decorated separator line. Boilerplate that only mentions the
