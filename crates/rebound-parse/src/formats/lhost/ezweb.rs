@@ -16,7 +16,7 @@
 //! Some versions add a `message/delivery-status` part (status X.0.0, no diagnostic); its
 //! recipients are then taken and the text fills in their response.
 //!
-//! EZweb's fixed sentences state a cause no reply code shows ([`SENTENCES`]); a refusal by the
+//! EZweb's fixed sentences state a cause no reply code shows (`SENTENCES`); a refusal by the
 //! recipient's own mail filter ("domain filter", spam designation) is marked by the header
 //! `X-SPASIGN: NG` instead.
 

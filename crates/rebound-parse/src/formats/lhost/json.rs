@@ -1,6 +1,6 @@
 //! A small, total JSON reader (RFC 8259) for providers that send their bounce notifications as
 //! JSON inside an e-mail (Amazon SES through SNS, for instance). Values only as far as the
-//! format modules need them; nesting deeper than [`MAX_DEPTH`] or any syntax error gives `None`.
+//! format modules need them; nesting deeper than `MAX_DEPTH` or any syntax error gives `None`.
 
 /// Deepest nesting accepted; keeps the recursion bounded on hostile input.
 const MAX_DEPTH: usize = 32;
