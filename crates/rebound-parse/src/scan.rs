@@ -12,7 +12,7 @@ use crate::formats::{self, textscan};
 /// What the scan found.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Scan {
-    /// Bit `i` is set when a marker of the `i`-th format of [`formats::all`] occurs.
+    /// Bit `i` is set when a marker of the `i`-th format of `formats::all` occurs.
     pub formats: u64,
     /// Byte length of the notice: the text before the returned original.
     pub notice_len: usize,

@@ -72,7 +72,7 @@ pub fn status_code(text: &str) -> Option<&str> {
     status_codes(text).next()
 }
 
-/// Finds SMTP reply codes: three digits from [`REPLY_CODES`] standing alone, followed by a space,
+/// Finds SMTP reply codes: three digits from `REPLY_CODES` standing alone, followed by a space,
 /// a hyphen (multi-line reply), or the end.
 pub fn reply_codes(text: &str) -> impl Iterator<Item = &str> {
     let b = text.as_bytes();

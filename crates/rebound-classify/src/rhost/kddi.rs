@@ -1,4 +1,4 @@
-//! KDDI au (ezweb.ne.jp, au.com): "550 <address>: User unknown" answers RCPT for a missing
+//! KDDI au (ezweb.ne.jp, au.com): "550 &lt;address&gt;: User unknown" answers RCPT for a missing
 //! mailbox; "550 : User unknown", with the address left empty, is what its servers say after
 //! DATA when the recipient's own reception filter (domain/address designation) refuses.
 

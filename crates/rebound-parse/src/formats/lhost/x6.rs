@@ -1,8 +1,8 @@
 //! An unidentified MTA's notices ("X6" in Sisimai's corpus), `Subject: There was an error
 //! sending your mail`, text starting `We had trouble delivering your message. Full details
 //! follow:`. Each error is one line, either `The following recipients returned permanent
-//! errors: <address>. Reason: ... [<reply>]` or `SMTP Server <host> rejected recipient
-//! <address> (Error following RCPT command). It responded as follows: [<reply>]`; the remote
+//! errors: ADDRESS. Reason: ... [REPLY]` or `SMTP Server HOST rejected recipient
+//! ADDRESS (Error following RCPT command). It responded as follows: [REPLY]`; the remote
 //! server's reply is in the square brackets.
 
 use crate::mail::Mail;
