@@ -95,6 +95,9 @@ pub struct Recipient {
     pub diagnostic_type: Option<String>,
     /// The host that gave the response (`Remote-MTA`).
     pub remote_mta: Option<String>,
+    /// The host that wrote the report (`Reporting-MTA`, RFC 3464 §2.2.2), when stated: a
+    /// provider's own relay reporting a failure identifies the provider as much as its MX does.
+    pub reporting_mta: Option<String>,
     /// The SMTP command the failure answered (`RCPT`, `DATA`, `MAIL`, ...), when stated.
     pub command: Option<String>,
     /// A cause the format itself determines (e.g. "expired" when the MTA says the queue time ran

@@ -182,8 +182,11 @@ fn typed_address(value: &str) -> String {
 pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     let mut all = Vec::new();
     for part in &mail.status_parts {
-        let (_, rs) = parse_fields(part);
-        all.extend(rs);
+        let (msg, rs) = parse_fields(part);
+        all.extend(rs.into_iter().map(|r| Recipient {
+            reporting_mta: msg.reporting_mta.clone(),
+            ..r
+        }));
     }
     if all.is_empty() {
         // DSN fields pasted into a text part (some gateways do so).
