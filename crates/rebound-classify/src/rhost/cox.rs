@@ -8,4 +8,5 @@ pub const PROVIDER: Provider = Provider {
     name: "cox",
     markers: &["cox.net", "cox.com"],
     rules: &[("cdrbl", Blocked), ("rrbl", Blocked)],
+    ..Provider::BASE
 };

@@ -9,4 +9,5 @@ pub const PROVIDER: Provider = Provider {
     name: "exchange2003",
     markers: &["msexch:"],
     rules: &[("the recipient name is not recognized", UserUnknown)],
+    ..Provider::BASE
 };

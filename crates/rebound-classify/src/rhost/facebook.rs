@@ -9,4 +9,5 @@ pub const PROVIDER: Provider = Provider {
     name: "facebook",
     markers: &["facebook.com"],
     rules: &[("rcp-p2", Filtered), ("rcp-p1", UserUnknown)],
+    ..Provider::BASE
 };

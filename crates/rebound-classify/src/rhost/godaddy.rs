@@ -12,4 +12,5 @@ pub const PROVIDER: Provider = Provider {
         ("ib607", Speeding),
         ("too many recipients this hour", Speeding),
     ],
+    ..Provider::BASE
 };

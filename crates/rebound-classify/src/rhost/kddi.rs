@@ -15,4 +15,5 @@ pub const PROVIDER: Provider = Provider {
         ("user unknown", UserUnknown),
         ("recipient address rejected", UserUnknown),
     ],
+    ..Provider::BASE
 };

@@ -16,4 +16,5 @@ pub const PROVIDER: Provider = Provider {
         ("_108", Blocked),
         ("_630", PolicyViolation),
     ],
+    ..Provider::BASE
 };

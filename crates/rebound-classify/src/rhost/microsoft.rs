@@ -30,4 +30,5 @@ pub const PROVIDER: Provider = Provider {
         ("sc-003", Blocked),
         ("sc-004", Blocked),
     ],
+    ..Provider::BASE
 };

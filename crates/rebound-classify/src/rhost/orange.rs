@@ -16,4 +16,5 @@ pub const PROVIDER: Provider = Provider {
         ("[505]", SystemError),
         ("[999]", Blocked),
     ],
+    ..Provider::BASE
 };

@@ -2,16 +2,18 @@
 //! codes come from; the wording quoted is the provider's own reply text.
 
 use super::{
-    Provider, cox, exchange2003, facebook, godaddy, kddi, laposte, microsoft, mimecast, orange,
-    spectrum, tencent, verizon, yahoo,
+    Provider, aol, cox, exchange2003, facebook, godaddy, kddi, laposte, messagelabs, microsoft,
+    mimecast, nttdocomo, orange, spectrum, tencent, verizon, yahoo,
 };
 
-/// Every provider with rules, in no particular order (markers do not overlap).
+/// Every provider with rules. Markers do not overlap, except that a provider's host-only rules
+/// come before its general ones (`yahoo::MX` before `yahoo::PROVIDER`).
 pub static PROVIDERS: &[Provider] = &[
     orange::PROVIDER,
     laposte::PROVIDER,
     tencent::PROVIDER,
     godaddy::PROVIDER,
+    yahoo::MX,
     yahoo::PROVIDER,
     facebook::PROVIDER,
     cox::PROVIDER,
@@ -21,4 +23,7 @@ pub static PROVIDERS: &[Provider] = &[
     exchange2003::PROVIDER,
     verizon::PROVIDER,
     spectrum::PROVIDER,
+    aol::PROVIDER,
+    messagelabs::PROVIDER,
+    nttdocomo::PROVIDER,
 ];

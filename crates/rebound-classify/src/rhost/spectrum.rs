@@ -9,4 +9,5 @@ pub const PROVIDER: Provider = Provider {
     name: "spectrum",
     markers: &["spectrum.net", "charter.net"],
     rules: &[("aup#in-1310", TooManyConn), ("aup#1310", TooManyConn)],
+    ..Provider::BASE
 };

@@ -12,4 +12,5 @@ pub const PROVIDER: Provider = Provider {
         ("frequency limited", TooManyConn),
         ("mailbox not found", UserUnknown),
     ],
+    ..Provider::BASE
 };

@@ -9,4 +9,5 @@ pub const PROVIDER: Provider = Provider {
     name: "verizon",
     markers: &["vtext.com", "vzwpix.com"],
     rules: &[("no such user", UserUnknown)],
+    ..Provider::BASE
 };
