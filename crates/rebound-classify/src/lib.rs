@@ -335,9 +335,24 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
         && r.action == Some(Action::Failed)
         && status.starts_with('4')
         && !status.ends_with(".0");
-    // That, or the MTA's own expiry statement, is the cause unless the wording names a
-    // substantive one (greylisting is not: it only ever delays).
-    if (timing.expired || gave_up_on_temporary) && substantive.is_empty() {
+    // That is the cause unless the wording names a substantive one (greylisting is not: it only
+    // ever delays).
+    if gave_up_on_temporary && substantive.is_empty() {
+        return Cause::Expired;
+    }
+    // A format that states the expiry as its verdict (the `expired` hint) together with the
+    // MTA's own statement that it gave up because the time ran out (`expired::STATEMENTS`) is
+    // overridden only by wording that names a condition of the recipient, its mailbox or the
+    // sender (the first-pass causes: a full mailbox, a refusal, ...), which retrying could not
+    // have cured. Transient conditions named with it (a failed connection, an unavailable
+    // resource) are only why the attempts failed until the time ran out; they remain the reason
+    // of the last failure (`cause_with(r, false)`). Sisimai does the same: an "expired" its
+    // format modules set is replaced only by its first class-order pass (go-sisimai
+    // reason/lib.go `classorder[0]`, fact/rise.go).
+    if hint == Some(Cause::Expired)
+        && timing.expired
+        && !FIRST_PASS.iter().any(|c| substantive.has(*c))
+    {
         return Cause::Expired;
     }
     let kind = r.diagnostic_type.as_deref().unwrap_or("");
@@ -555,6 +570,69 @@ mod tests {
             classify(&dmarc, &Policy::default()).bounce_type,
             BounceType::Soft
         );
+    }
+
+    #[test]
+    fn a_formats_expiry_verdict_outweighs_transient_wording() {
+        let text = "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1) I'm not going \
+                    to try again; this message has been in the queue too long.";
+        let stated = Recipient {
+            hint: Some("expired"),
+            ..rcpt(Action::Failed, "4.4.1", text, None)
+        };
+        assert_eq!(cause(&stated), Cause::Expired);
+        // Without the format's verdict the transient wording names the cause.
+        let plain = rcpt(Action::Failed, "4.4.1", text, None);
+        assert_eq!(cause(&plain), Cause::NetworkError);
+        // A condition retrying could not cure still wins.
+        let full = Recipient {
+            hint: Some("expired"),
+            ..rcpt(
+                Action::Failed,
+                "4.2.2",
+                "Mailbox is full (#4.2.2) I'm not going to try again; this message has been \
+                 in the queue too long.",
+                None,
+            )
+        };
+        assert_eq!(cause(&full), Cause::MailboxFull);
+    }
+
+    #[test]
+    fn sender_and_domain_wordings() {
+        let gw = rcpt(
+            Action::Failed,
+            "5.0.0",
+            "550 'bo@rcpt.test' is not a registered gateway user",
+            None,
+        );
+        assert_eq!(cause(&gw), Cause::Rejected);
+        let eop = rcpt(
+            Action::Failed,
+            "5.4.1",
+            "550 5.4.1 All recipient addresses rejected : Access denied [AB1.eop.test]",
+            None,
+        );
+        assert_eq!(cause(&eop), Cause::Rejected);
+        let cpanel = rcpt(
+            Action::Failed,
+            "5.0.0",
+            "Could not deliver to bo@rcpt.test. The account or domain may not exist, they may \
+             be blacklisted, or missing the proper dns entries.",
+            None,
+        );
+        assert_eq!(cause(&cpanel), Cause::HostUnknown);
+        let resolver = Recipient {
+            diagnostic_type: Some("X-POSTFIX".into()),
+            ..rcpt(
+                Action::Failed,
+                "5.4.4",
+                "Name service error for name=rcpt.test type=MX: Malformed or unexpected name \
+                 server reply",
+                None,
+            )
+        };
+        assert_eq!(cause(&resolver), Cause::NetworkError);
     }
 
     #[test]

@@ -38,4 +38,8 @@ pub const PHRASES: &[&str] = &[
     "could not find mx",
     "relay domain not found",
     "unknown host or domain",
+    // cPanel/Exim: "The account or domain may not exist, they may be blacklisted, or missing the
+    // proper dns entries." names the domain first; Sisimai's Exim module reads it as a missing
+    // host.
+    "the account or domain may not exist",
 ];

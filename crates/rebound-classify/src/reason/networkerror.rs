@@ -7,6 +7,9 @@ pub const PHRASES: &[&str] = &[
     "dns lookup failure",
     "temporary dns error",
     "host is unreachable",
+    // Postfix: "Name service error for name=... type=MX: Malformed or unexpected name server
+    // reply" (the resolver got an unusable answer: a DNS failure, not a verdict on the domain).
+    "malformed or unexpected name server reply",
     "mail loop",
     "loop detected",
     "loops back to myself",

@@ -13,5 +13,4 @@ pub const PHRASES: &[&str] = &[
     "no mx found",
     "no mx record found",
     "couldn't find a mail exchanger",
-    "malformed or unexpected name server reply",
 ];

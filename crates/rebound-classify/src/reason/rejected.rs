@@ -26,4 +26,11 @@ pub const PHRASES: &[&str] = &[
     "please provide a valid from",
     "address that has been blacklisted",
     "purported responsible address",
+    // Microsoft Exchange Online Protection: "550 5.4.1 All recipient addresses rejected : Access
+    // denied" refuses the whole transaction, i.e. the sender, not one recipient (Sisimai's
+    // Rejected table lists the same wording).
+    "all recipient addresses rejected : access denied",
+    // A mail gateway that relays only for its registered users: "'x' is not a registered
+    // gateway user" refuses the sender (listed in Sisimai's Rejected table too).
+    "is not a registered gateway user",
 ];

@@ -47,6 +47,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     if !OPENINGS.iter().any(|o| lower_head.contains(o)) {
         return None;
     }
+    let derivative = !OPENINGS[..2].iter().any(|o| lower_head.contains(o));
     let mut blocks: Vec<(String, Vec<&str>)> = Vec::new();
     let mut open = false;
     for line in notice.lines() {
@@ -74,7 +75,15 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
                     .iter()
                     .find(|(w, _)| lower.contains(w))
                     .map(|(_, c)| c.to_string());
-                let hint = lower.contains(QUEUE_TOO_LONG).then_some("expired");
+                // qmail-send itself quotes the last attempt's error in qmail-remote's fixed
+                // sentences ("Sorry, I wasn't able to establish an SMTP connection", "Unable to
+                // contact LDAP server"), which name the cause; its queue-lifetime sentence is
+                // left to the classifier's general expiry rule. Derivatives with their own
+                // layout ("Message from HOST. Unable to deliver message to the following
+                // address(es).") report the expiry as the verdict. Sisimai draws the same line:
+                // its qmail module maps qmail-remote's sentences first, its X2 module for the
+                // derivative leaves them to the generic tables, where the expiry wins.
+                let hint = (derivative && lower.contains(QUEUE_TOO_LONG)).then_some("expired");
                 Recipient {
                     address,
                     diagnostic: response(&all),
@@ -127,6 +136,21 @@ mod tests {
         assert_eq!(rs[0].address, "who@dest.test");
         assert_eq!(rs[0].command.as_deref(), Some("RCPT"));
         assert_eq!(rs[0].diagnostic, "550 5.1.1 no such user");
-        assert_eq!(rs[1].hint, Some("expired"));
+        // qmail-send's own notice leaves the expiry to the classifier.
+        assert_eq!(rs[1].hint, None);
+    }
+
+    #[test]
+    fn derivative_layout_states_the_expiry() {
+        let m = "From: MAILER-DAEMON@mx.test\nSubject: failure delivery\n\n\
+                 Message from mx.test.\n\
+                 Unable to deliver message to the following address(es).\n\n\
+                 <late@dest.test>:\n\
+                 Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)\n\
+                 I'm not going to try again; this message has been in the queue too long.\n\n\
+                 --- Original message follows.\n\nSubject: hi\n";
+        let rs = read(&Mail::read(m.as_bytes())).expect("qmail derivative");
+        assert_eq!(rs.len(), 1);
+        assert_eq!(rs[0].hint, Some("expired"));
     }
 }
