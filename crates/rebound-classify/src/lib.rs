@@ -300,7 +300,15 @@ fn cause_with(r: &Recipient, allow_expired: bool) -> Cause {
     if let Some(c) = rhost::cause(r) {
         return c;
     }
-    let diagnostic = unfold_reply(&r.diagnostic);
+    let mut diagnostic = unfold_reply(&r.diagnostic);
+    if let Some(c) = &r.status_comment {
+        // The reporter's own words on the status ("5.2.1 (mailbox disabled, not accepting
+        // messages)", PowerMTA) are read with the response: they are the reporting MTA's
+        // account of what the code meant for this recipient (Sisimai reads them too).
+        diagnostic.push_str(" (");
+        diagnostic.push_str(c);
+        diagnostic.push(')');
+    }
     let mut timing = reason::timing(&diagnostic);
     timing.expired &= allow_expired;
     let mut found = wording(r, &diagnostic);
@@ -596,6 +604,22 @@ mod tests {
             )
         };
         assert_eq!(cause(&full), Cause::MailboxFull);
+    }
+
+    #[test]
+    fn the_status_comment_is_read_with_the_response() {
+        let bare = rcpt(
+            Action::Failed,
+            "5.2.1",
+            "550 5.2.1 <bo@rcpt.test>... Recipient not available",
+            None,
+        );
+        assert_eq!(cause(&bare), Cause::Filtered);
+        let commented = Recipient {
+            status_comment: Some("mailbox disabled, not accepting messages".into()),
+            ..bare
+        };
+        assert_eq!(cause(&commented), Cause::Suspend);
     }
 
     #[test]

@@ -98,6 +98,10 @@ pub struct Recipient {
     /// The host that wrote the report (`Reporting-MTA`, RFC 3464 §2.2.2), when stated: a
     /// provider's own relay reporting a failure identifies the provider as much as its MX does.
     pub reporting_mta: Option<String>,
+    /// The comment after the code of the `Status` field (RFC 3464 §2.3.4: "5.2.1 (mailbox
+    /// disabled, not accepting messages)"), when there is one that says more than the class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_comment: Option<String>,
     /// The SMTP command the failure answered (`RCPT`, `DATA`, `MAIL`, ...), when stated.
     pub command: Option<String>,
     /// A cause the format itself determines (e.g. "expired" when the MTA says the queue time ran

@@ -67,6 +67,8 @@ impl Building {
             && let Some(c) = self.status_comment
         {
             self.recipient.diagnostic = c;
+        } else {
+            self.recipient.status_comment = self.status_comment;
         }
         self.recipient
     }
@@ -197,4 +199,28 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
         all = rs;
     }
     if all.is_empty() { None } else { Some(all) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_comment_and_reporting_mta() {
+        let body = "Reporting-MTA: dns; out.sender.test\n\n\
+                    Final-Recipient: rfc822; bo@rcpt.test\nAction: failed\n\
+                    Status: 5.2.1 (mailbox disabled, not accepting messages)\n\
+                    Diagnostic-Code: smtp; 550 5.2.1 Recipient not available\n\n\
+                    Final-Recipient: rfc822; al@rcpt.test\nAction: failed\n\
+                    Status: 4.2.2 (Over quota)\n";
+        let (msg, rs) = parse_fields(body);
+        assert_eq!(msg.reporting_mta.as_deref(), Some("out.sender.test"));
+        assert_eq!(
+            rs[0].status_comment.as_deref(),
+            Some("mailbox disabled, not accepting messages")
+        );
+        // Without a Diagnostic-Code the comment is the explanation itself.
+        assert_eq!(rs[1].diagnostic, "Over quota");
+        assert_eq!(rs[1].status_comment, None);
+    }
 }
