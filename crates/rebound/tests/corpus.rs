@@ -9,7 +9,7 @@ use std::process::Command;
 
 /// The cause accuracy this build reaches on `maildir/bsd`, as a floor against regressions.
 /// The target is 97 %; raise this as accuracy improves.
-const MIN_CAUSE: f64 = 98.0;
+const MIN_CAUSE: f64 = 98.5;
 /// The status accuracy floor, likewise (target 97 %).
 const MIN_STATUS: f64 = 98.8;
 

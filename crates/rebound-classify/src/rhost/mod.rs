@@ -19,6 +19,7 @@ mod spectrum;
 mod tencent;
 mod verizon;
 mod yahoo;
+mod zoho;
 
 use rebound_parse::Recipient;
 
@@ -189,6 +190,16 @@ mod tests {
             Some("eu-smtp-inbound-2.mimecast.com"),
         );
         assert_eq!(cause(&r), Some(Cause::VirusDetected));
+    }
+
+    #[test]
+    fn zoho_unreachable_host_is_expiry() {
+        let r = rcpt(
+            "bo@rcpt.test Error, ERROR_CODE :421, ERROR_CODE :, Host not reachable.",
+            None,
+        );
+        assert_eq!(cause(&r), Some(Cause::Expired));
+        assert_eq!(cause(&rcpt("421 Host not reachable", None)), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::{
     Provider, aol, cox, exchange2003, facebook, godaddy, kddi, laposte, messagelabs, microsoft,
-    mimecast, nttdocomo, orange, spectrum, tencent, verizon, yahoo,
+    mimecast, nttdocomo, orange, spectrum, tencent, verizon, yahoo, zoho,
 };
 
 /// Every provider with rules. Markers do not overlap, except that a provider's host-only rules
@@ -26,4 +26,5 @@ pub static PROVIDERS: &[Provider] = &[
     aol::PROVIDER,
     messagelabs::PROVIDER,
     nttdocomo::PROVIDER,
+    zoho::PROVIDER,
 ];
