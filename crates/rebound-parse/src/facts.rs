@@ -72,7 +72,7 @@ fn command_in(text: &str) -> Option<&'static str> {
 fn command_in_transcript(notice: &str, address: &str, diagnostic: &str) -> Option<&'static str> {
     let probe: String = diagnostic.chars().take(24).collect();
     let mut last_sent: Option<&str> = None;
-    for line in notice.lines() {
+    for line in text::lines(notice) {
         let t = line.trim_start();
         if let Some(cmd) = t.strip_prefix(">>> ") {
             last_sent = Some(cmd);
@@ -217,7 +217,7 @@ fn preferred_code(diagnostic: &str, allow_generic: bool) -> Option<String> {
 /// Fills status, reply code, command, action and an empty response from the rest of the message.
 pub fn complete(report: &mut Report, mail: &Mail) {
     let notice = mail.notice();
-    let lines: Vec<&str> = notice.lines().collect();
+    let lines: Vec<&str> = text::lines(notice).collect();
     static STILL: LazyLock<AhoCorasick> = LazyLock::new(|| {
         AhoCorasick::builder()
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
@@ -318,7 +318,7 @@ pub fn original(report: &mut Report, mail: &Mail) {
         // The id sits further down (after a transcript, say): take that line.
         let rest = mail.text.get(mail.notice().len()..).unwrap_or("");
         id = text::find_ci(rest, "\nmessage-id:").and_then(|p| {
-            let line = rest.get(p + 1..)?.lines().next()?;
+            let line = text::lines(rest.get(p + 1..)?).next()?;
             Some(line.split_once(':')?.1.trim().to_string())
         });
     }
@@ -338,7 +338,7 @@ pub fn original(report: &mut Report, mail: &Mail) {
 /// looks like a header field to the first empty line.
 fn quoted_header_block(rest: &str) -> Option<String> {
     text::find_ci(rest, "message-id:")?;
-    let mut lines = rest.lines().skip_while(|l| !looks_like_field(l));
+    let mut lines = text::lines(rest).skip_while(|l| !looks_like_field(l));
     let first = lines.next()?;
     let mut block = String::from(first);
     for l in lines.take_while(|l| !l.trim().is_empty()) {
@@ -357,7 +357,7 @@ fn looks_like_field(line: &str) -> bool {
 
 /// The unfolded value of the first `name` field (lower case) in a header block.
 fn field_value(block: &str, name: &str) -> Option<String> {
-    let mut lines = block.lines().peekable();
+    let mut lines = text::lines(block).peekable();
     while let Some(line) = lines.next() {
         let Some((n, v)) = line.split_once(':') else {
             continue;

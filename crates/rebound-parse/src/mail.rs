@@ -106,7 +106,7 @@ impl Mail {
         };
         let bytes = normalize_newlines(bytes);
         let (head, body) = mime::split_entity(&bytes);
-        mail.headers = parse_header_block(&String::from_utf8_lossy(head));
+        mail.headers = parse_header_block(&crate::text::lossy(head));
         if mail.headers.is_empty() {
             mail.flags.push(Flag::NotMime);
         }
@@ -144,7 +144,7 @@ impl Mail {
                 ("message", "rfc822" | "global") => {
                     if original_block.is_none() {
                         let (h, _) = mime::split_entity(&leaf.body);
-                        *original_block = Some(String::from_utf8_lossy(h).into_owned());
+                        *original_block = Some(crate::text::lossy(h).into_owned());
                     }
                     if depth < MAX_ATTACHED_DEPTH {
                         attached.push(leaf.body.into_owned());
@@ -176,7 +176,7 @@ impl Mail {
         if mail.text.trim().is_empty() && mail.status_parts.is_empty() {
             // MIME too broken to find a text part (a `boundary=` parameter on an unfolded line,
             // say): the raw body, part headers and all, is still better than nothing.
-            mail.text = String::from_utf8_lossy(body).into_owned();
+            mail.text = crate::text::lossy(body).into_owned();
         }
         mail
     }
@@ -233,7 +233,8 @@ fn push_flag(flags: &mut Vec<Flag>, flag: Flag) {
 /// unfolded value) pairs; stops at the first empty line after at least one field.
 pub fn parse_header_block(text: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for line in text.lines() {
+    let mut pos = 0;
+    while let Some(line) = next_line(text, &mut pos) {
         if line.trim().is_empty() {
             if out.is_empty() {
                 continue;
@@ -241,20 +242,64 @@ pub fn parse_header_block(text: &str) -> Vec<(String, String)> {
             break;
         }
         if line.starts_with([' ', '\t']) {
+            // A continuation line after a line that was no field: it still continues the last.
             if let Some(last) = out.last_mut() {
                 last.1.push(' ');
                 last.1.push_str(line.trim());
             }
             continue;
         }
-        if let Some((name, value)) = line.split_once(':') {
+        if let Some(colon) = memchr::memchr(b':', line.as_bytes()) {
+            let (name, value) = (
+                line.get(..colon).unwrap_or(""),
+                line.get(colon + 1..).unwrap_or(""),
+            );
             let name = name.trim();
             if !name.is_empty() && !name.contains([' ', '\t']) {
-                out.push((name.to_ascii_lowercase(), value.trim().to_string()));
+                let value = unfold(value.trim(), text, &mut pos);
+                out.push((name.to_ascii_lowercase(), value));
             }
         }
     }
     out
+}
+
+/// The line of `text` that starts at `*pos`, without its line end (as [`str::lines`] gives
+/// it); `*pos` moves to the next line.
+fn next_line<'a>(text: &'a str, pos: &mut usize) -> Option<&'a str> {
+    let rest = text.get(*pos..).filter(|r| !r.is_empty())?;
+    match memchr::memchr(b'\n', rest.as_bytes()) {
+        Some(i) => {
+            *pos += i + 1;
+            let line = rest.get(..i).unwrap_or(rest);
+            Some(line.strip_suffix('\r').unwrap_or(line))
+        }
+        None => {
+            *pos = text.len();
+            Some(rest)
+        }
+    }
+}
+
+/// A field value: `first` and the continuation lines (starting with a space or tab, not blank)
+/// that follow at `*pos`, each trimmed, joined by one space, built in one allocation; `*pos`
+/// moves past them.
+fn unfold(first: &str, text: &str, pos: &mut usize) -> String {
+    let is_continuation = |l: &str| l.starts_with([' ', '\t']) && !l.trim().is_empty();
+    let (mut len, mut end) = (first.len(), *pos);
+    let mut probe = *pos;
+    while let Some(l) = next_line(text, &mut probe).filter(|l| is_continuation(l)) {
+        len += 1 + l.trim().len();
+        end = probe;
+    }
+    let mut value = String::with_capacity(len);
+    value.push_str(first);
+    while *pos < end {
+        let Some(l) = next_line(text, pos) else { break };
+        value.push(' ');
+        value.push_str(l.trim());
+    }
+    value
 }
 
 /// LF, CRLF and lone CR all become LF, so every variant of a message reads the same.

@@ -75,7 +75,7 @@ fn has_asctime_date(line: &[u8]) -> bool {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let text = String::from_utf8_lossy(line);
+    let text = crate::text::lossy(line);
     let words: Vec<&str> = text.split_whitespace().collect();
     let digits =
         |w: &str, n: usize| w.len() <= n && !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());

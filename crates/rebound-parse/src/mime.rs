@@ -74,16 +74,18 @@ fn split_params(value: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(value);
     std::iter::from_fn(move || {
         let s = rest?;
+        let b = s.as_bytes();
         let mut quoted = false;
-        for (i, c) in s.char_indices() {
-            match c {
-                '"' => quoted = !quoted,
-                ';' if !quoted => {
-                    rest = Some(&s[i + 1..]);
-                    return Some(&s[..i]);
-                }
-                _ => {}
+        let mut from = 0;
+        while let Some(p) = memchr::memchr2(b'"', b';', b.get(from..).unwrap_or(&[])) {
+            let i = from + p;
+            if b.get(i) == Some(&b'"') {
+                quoted = !quoted;
+            } else if !quoted {
+                rest = s.get(i + 1..);
+                return s.get(..i);
             }
+            from = i + 1;
         }
         rest = None;
         Some(s)
@@ -95,10 +97,24 @@ pub fn split_entity(bytes: &[u8]) -> (&[u8], &[u8]) {
     if bytes.first() == Some(&b'\n') {
         return (&[], &bytes[1..]);
     }
-    match memchr::memmem::find(bytes, b"\n\n") {
+    match blank_line(bytes) {
         Some(p) => (&bytes[..p + 1], &bytes[p + 2..]),
         None => (bytes, &[]),
     }
+}
+
+/// Offset of the first "\n\n" in `bytes` (found line by line: cheaper than building a
+/// substring searcher for each short header block).
+fn blank_line(bytes: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(p) = memchr::memchr(b'\n', bytes.get(from..)?) {
+        let at = from + p;
+        if bytes.get(at + 1) == Some(&b'\n') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// The MIME fields of an entity, read without building the whole header list.
@@ -111,7 +127,7 @@ struct MimeFields {
 
 fn mime_fields(head: &[u8]) -> MimeFields {
     let mut f = MimeFields::default();
-    let mut lines = head.split(|b| *b == b'\n').peekable();
+    let mut lines = byte_lines(head).peekable();
     while let Some(line) = lines.next() {
         let Some(colon) = memchr::memchr(b':', line) else {
             continue;
@@ -126,11 +142,11 @@ fn mime_fields(head: &[u8]) -> MimeFields {
         } else {
             continue;
         };
-        let mut value = String::from_utf8_lossy(line[colon + 1..].trim_ascii()).into_owned();
+        let mut value = crate::text::lossy(line[colon + 1..].trim_ascii()).into_owned();
         while let Some(next) = lines.peek() {
             if next.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
                 value.push(' ');
-                value.push_str(String::from_utf8_lossy(next.trim_ascii()).as_ref());
+                value.push_str(crate::text::lossy(next.trim_ascii()).as_ref());
                 lines.next();
             } else {
                 break;
@@ -148,6 +164,22 @@ fn mime_fields(head: &[u8]) -> MimeFields {
         }
     }
     f
+}
+
+/// The pieces of `bytes` between LFs, as `bytes.split(|b| *b == b'\n')` gives them, found
+/// with the vectorised `memchr`.
+fn byte_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(bytes);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match memchr::memchr(b'\n', r) {
+            Some(i) => {
+                rest = r.get(i + 1..);
+                r.get(..i)
+            }
+            None => rest.take(),
+        }
+    })
 }
 
 /// A leaf of the MIME tree (not a multipart).
@@ -442,6 +474,14 @@ mod tests {
             texts,
             vec!["K\u{e4}ra".to_string(), "\u{e4}ngla".to_string()]
         );
+    }
+
+    #[test]
+    fn byte_lines_split_like_slice_split() {
+        for t in [&b""[..], b"\n", b"a", b"a\n", b"a\n\nb", b"\n\n"] {
+            let want: Vec<&[u8]> = t.split(|b| *b == b'\n').collect();
+            assert_eq!(byte_lines(t).collect::<Vec<_>>(), want);
+        }
     }
 
     #[test]

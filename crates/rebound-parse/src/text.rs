@@ -180,14 +180,50 @@ pub fn address(text: &str) -> Option<&str> {
     addresses(text).next()
 }
 
+/// `bytes` as text, invalid UTF-8 replaced (as [`String::from_utf8_lossy`]); valid UTF-8,
+/// the common case, is checked with the word-at-a-time validator and borrowed.
+pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// The lines of `text` exactly as [`str::lines`] gives them (split at LF, a CR before the LF
+/// dropped), found with the vectorised `memchr`.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => {
+                let line = rest.get(..i).unwrap_or("");
+                rest = rest.get(i + 1..).unwrap_or("");
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            None => Some(std::mem::take(&mut rest)),
+        }
+    })
+}
+
 /// Collapses runs of white space to one space and trims.
 pub fn squeeze(text: &str) -> String {
     let b = text.as_bytes();
-    let clean = !b.first().is_some_and(u8::is_ascii_whitespace)
-        && !b.last().is_some_and(u8::is_ascii_whitespace)
-        && !b
-            .windows(2)
-            .any(|w| w[0].is_ascii_whitespace() && (w[0] != b' ' || w[1].is_ascii_whitespace()));
+    // Clean: no white space but single spaces between words (in the ASCII sense: a vertical
+    // tab does not count here).
+    let clean = !b.iter().enumerate().any(|(i, c)| {
+        c.is_ascii_whitespace()
+            && (*c != b' ' || i == 0 || b.get(i + 1).is_none_or(u8::is_ascii_whitespace))
+    });
+    if text.is_ascii() {
+        return if clean {
+            text.to_string()
+        } else {
+            squeeze_ascii(text)
+        };
+    }
     if clean && !text.contains(|c: char| c.is_whitespace() && !c.is_ascii()) {
         return text.to_string();
     }
@@ -197,6 +233,21 @@ pub fn squeeze(text: &str) -> String {
             out.push(' ');
         }
         out.push_str(w);
+    }
+    out
+}
+
+/// [`squeeze`] of ASCII text: the words between runs of white space (as `char::is_whitespace`
+/// has it for ASCII, vertical tab included), joined by single spaces.
+fn squeeze_ascii(text: &str) -> String {
+    let is_space = |c: &u8| c.is_ascii_whitespace() || *c == 0x0b;
+    let mut out = String::with_capacity(text.len());
+    for w in text.as_bytes().split(is_space).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        // ASCII words are valid UTF-8 on their own.
+        out.push_str(std::str::from_utf8(w).unwrap_or(""));
     }
     out
 }
@@ -260,6 +311,32 @@ mod tests {
         assert_eq!(v, vec!["anna@rcpt.test", "bo@x.org"]);
         assert_eq!(address("no at sign here"), None);
         assert_eq!(address("@@@"), None);
+    }
+
+    #[test]
+    fn squeeze_collapses_white_space() {
+        assert_eq!(squeeze("  a \t b\n\nc  "), "a b c");
+        assert_eq!(squeeze("a\x0bb"), "a\x0bb");
+        assert_eq!(squeeze("a\x0b b"), "a\x0b b");
+        assert_eq!(squeeze("a\x0b  b"), "a b");
+        assert_eq!(squeeze("\u{e4} \u{a0}b"), "\u{e4} b");
+        assert_eq!(squeeze("clean text"), "clean text");
+    }
+
+    #[test]
+    fn lines_are_those_of_str_lines() {
+        for t in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\nb\r",
+            "\r\n\r\n",
+            "x\n\ny\r\r\n",
+            "\u{e4}\n\r",
+        ] {
+            assert_eq!(lines(t).collect::<Vec<_>>(), t.lines().collect::<Vec<_>>());
+        }
     }
 
     #[test]

@@ -132,7 +132,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
             excluded.extend(text::addresses(v).map(|a| a.to_ascii_lowercase()));
         }
     }
-    let lines: Vec<&str> = body.lines().collect();
+    let lines: Vec<&str> = text::lines(body).collect();
     let mut hits: Vec<(usize, String)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         for a in text::addresses(line) {
@@ -220,9 +220,15 @@ const DSN_FIELDS: &[&str] = &[
 
 /// True when `line` starts an RFC 3464 field.
 pub(crate) fn is_dsn_field(line: &str) -> bool {
+    // Most lines are no field: compare whole names only where the first letter fits.
+    let Some(first) = line.as_bytes().first().map(u8::to_ascii_lowercase) else {
+        return false;
+    };
     DSN_FIELDS.iter().any(|f| {
-        line.get(..f.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(f))
+        f.as_bytes().first() == Some(&first)
+            && line
+                .get(..f.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(f))
     })
 }
 
