@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::dfa::DFA;
 
 use crate::formats::textscan;
 use crate::mail::Mail;
@@ -51,20 +51,15 @@ const COMMAND_PHRASES: &[(&str, &str)] = &[
     ("in reply to initial greeting", "CONN"),
 ];
 
-fn command_in(text: &str) -> Option<&'static str> {
-    static PHRASES: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .build(COMMAND_PHRASES.iter().map(|(p, _)| p))
-            .expect("valid literals")
-    });
+fn command_in(haystack: &str) -> Option<&'static str> {
+    static PHRASES: LazyLock<DFA> =
+        LazyLock::new(|| text::phrase_dfa(COMMAND_PHRASES.iter().map(|(p, _)| p)));
     // The first phrase of the table that occurs, wherever it occurs.
-    PHRASES
-        .find_overlapping_iter(text)
-        .map(|m| m.pattern().as_usize())
-        .min()
-        .map(|i| COMMAND_PHRASES[i].1)
+    let mut first: Option<usize> = None;
+    text::each_match(&PHRASES, haystack, |i, _| {
+        first = Some(first.map_or(i, |f| f.min(i)));
+    });
+    first.and_then(|i| COMMAND_PHRASES.get(i)).map(|(_, c)| *c)
 }
 
 /// Sendmail-style transcripts: `>>> RCPT To:<a@b>` followed by `<<< 550 ...`. The command is
@@ -148,11 +143,11 @@ fn reason_before_list(lines: &[&str], i: usize) -> Option<String> {
     {
         j -= 1;
     }
-    while j > 0 && lines[j - 1].trim().is_empty() {
+    while j > 0 && text::is_blank(lines[j - 1]) {
         j -= 1;
     }
     let end = j;
-    while j > 0 && !lines[j - 1].trim().is_empty() {
+    while j > 0 && !text::is_blank(lines[j - 1]) {
         j -= 1;
     }
     let p = text::squeeze(&lines.get(j..end)?.join(" "));
@@ -218,13 +213,7 @@ fn preferred_code(diagnostic: &str, allow_generic: bool) -> Option<String> {
 pub fn complete(report: &mut Report, mail: &Mail) {
     let notice = mail.notice();
     let lines: Vec<&str> = text::lines(notice).collect();
-    static STILL: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .build(STILL_TRYING)
-            .expect("valid literals")
-    });
+    static STILL: LazyLock<DFA> = LazyLock::new(|| text::phrase_dfa(STILL_TRYING));
     let still_trying = std::cell::OnceCell::new();
     let all: Vec<String> = report
         .recipients
@@ -289,7 +278,9 @@ pub fn complete(report: &mut Report, mail: &Mail) {
                 .and_then(|s| s.chars().next());
             r.action = Some(match class {
                 Some('2') => Action::Delivered,
-                _ if *still_trying.get_or_init(|| STILL.is_match(notice)) => Action::Delayed,
+                _ if *still_trying.get_or_init(|| text::has_match(&STILL, notice)) => {
+                    Action::Delayed
+                }
                 _ => Action::Failed,
             });
         }
@@ -341,7 +332,7 @@ fn quoted_header_block(rest: &str) -> Option<String> {
     let mut lines = text::lines(rest).skip_while(|l| !looks_like_field(l));
     let first = lines.next()?;
     let mut block = String::from(first);
-    for l in lines.take_while(|l| !l.trim().is_empty()) {
+    for l in lines.take_while(|l| !text::is_blank(l)) {
         block.push('\n');
         block.push_str(l);
     }
@@ -362,13 +353,13 @@ fn field_value(block: &str, name: &str) -> Option<String> {
         let Some((n, v)) = line.split_once(':') else {
             continue;
         };
-        if line.starts_with([' ', '\t']) || !n.trim().eq_ignore_ascii_case(name) {
+        if line.starts_with([' ', '\t']) || !text::trim(n).eq_ignore_ascii_case(name) {
             continue;
         }
-        let mut value = v.trim().to_string();
+        let mut value = text::trim(v).to_string();
         while let Some(next) = lines.peek().filter(|l| l.starts_with([' ', '\t'])) {
             value.push(' ');
-            value.push_str(next.trim());
+            value.push_str(text::trim(next));
             lines.next();
         }
         return Some(value.trim().to_string());

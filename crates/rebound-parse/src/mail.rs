@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use crate::Flag;
 use crate::mime::{self, ContentType};
+use crate::text;
 
 /// Largest message read whole; larger inputs are cut here and flagged [`Flag::Truncated`].
 /// Bounce reports are small: the corpus's largest is under 200 KiB.
@@ -231,11 +232,11 @@ fn push_flag(flags: &mut Vec<Flag>, flag: Flag) {
 
 /// Parses a block of `Name: value` lines with continuation lines into (lower-case name,
 /// unfolded value) pairs; stops at the first empty line after at least one field.
-pub fn parse_header_block(text: &str) -> Vec<(String, String)> {
+pub fn parse_header_block(block: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut pos = 0;
-    while let Some(line) = next_line(text, &mut pos) {
-        if line.trim().is_empty() {
+    while let Some(line) = next_line(block, &mut pos) {
+        if text::is_blank(line) {
             if out.is_empty() {
                 continue;
             }
@@ -245,7 +246,7 @@ pub fn parse_header_block(text: &str) -> Vec<(String, String)> {
             // A continuation line after a line that was no field: it still continues the last.
             if let Some(last) = out.last_mut() {
                 last.1.push(' ');
-                last.1.push_str(line.trim());
+                last.1.push_str(text::trim(line));
             }
             continue;
         }
@@ -254,9 +255,9 @@ pub fn parse_header_block(text: &str) -> Vec<(String, String)> {
                 line.get(..colon).unwrap_or(""),
                 line.get(colon + 1..).unwrap_or(""),
             );
-            let name = name.trim();
+            let name = text::trim(name);
             if !name.is_empty() && !name.contains([' ', '\t']) {
-                let value = unfold(value.trim(), text, &mut pos);
+                let value = unfold(text::trim(value), block, &mut pos);
                 out.push((name.to_ascii_lowercase(), value));
             }
         }
@@ -284,20 +285,22 @@ fn next_line<'a>(text: &'a str, pos: &mut usize) -> Option<&'a str> {
 /// A field value: `first` and the continuation lines (starting with a space or tab, not blank)
 /// that follow at `*pos`, each trimmed, joined by one space, built in one allocation; `*pos`
 /// moves past them.
-fn unfold(first: &str, text: &str, pos: &mut usize) -> String {
-    let is_continuation = |l: &str| l.starts_with([' ', '\t']) && !l.trim().is_empty();
+fn unfold(first: &str, block: &str, pos: &mut usize) -> String {
+    let is_continuation = |l: &str| l.starts_with([' ', '\t']) && !text::is_blank(l);
     let (mut len, mut end) = (first.len(), *pos);
     let mut probe = *pos;
-    while let Some(l) = next_line(text, &mut probe).filter(|l| is_continuation(l)) {
-        len += 1 + l.trim().len();
+    while let Some(l) = next_line(block, &mut probe).filter(|l| is_continuation(l)) {
+        len += 1 + text::trim(l).len();
         end = probe;
     }
     let mut value = String::with_capacity(len);
     value.push_str(first);
     while *pos < end {
-        let Some(l) = next_line(text, pos) else { break };
+        let Some(l) = next_line(block, pos) else {
+            break;
+        };
         value.push(' ');
-        value.push_str(l.trim());
+        value.push_str(text::trim(l));
     }
     value
 }

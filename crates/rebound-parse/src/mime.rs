@@ -44,21 +44,21 @@ impl ContentType {
     /// Parses a field value; `None` when it has no `type/subtype`.
     pub fn parse(value: &str) -> Option<ContentType> {
         let mut pieces = split_params(value);
-        let head = pieces.next()?.trim();
+        let head = crate::text::trim(pieces.next()?);
         let (t, s) = head.split_once('/')?;
-        let (t, s) = (t.trim(), s.trim());
+        let (t, s) = (crate::text::trim(t), crate::text::trim(s));
         if t.is_empty() {
             return None;
         }
         let params = pieces
             .filter_map(|p| {
                 let (n, v) = p.split_once('=')?;
-                let v = v.trim();
+                let v = crate::text::trim(v);
                 let v = v
                     .strip_prefix('"')
                     .and_then(|v| v.strip_suffix('"'))
                     .unwrap_or(v);
-                Some((n.trim().to_ascii_lowercase(), v.to_string()))
+                Some((crate::text::trim(n).to_ascii_lowercase(), v.to_string()))
             })
             .collect();
         Some(ContentType {

@@ -5,9 +5,10 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::dfa::DFA;
 
 use crate::formats::{self, textscan};
+use crate::text;
 
 /// What the scan found.
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,7 +32,7 @@ enum Kind {
 }
 
 struct Automaton {
-    ac: AhoCorasick,
+    dfa: DFA,
     kinds: Vec<Kind>,
 }
 
@@ -56,12 +57,8 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
         phrases.push(m);
         kinds.push(Kind::DsnField);
     }
-    let ac = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::DFA))
-        .ascii_case_insensitive(true)
-        .build(&phrases)
-        .expect("phrase tables are valid literals");
-    Automaton { ac, kinds }
+    let dfa = text::phrase_dfa(&phrases);
+    Automaton { dfa, kinds }
 });
 
 /// Scans `text` once.
@@ -71,25 +68,27 @@ pub fn scan(text: &str) -> Scan {
         notice_len: text.len(),
         ..Scan::default()
     };
-    for m in a.ac.find_overlapping_iter(text) {
-        match a.kinds[m.pattern().as_usize()] {
-            Kind::Format(i) => s.formats |= 1u64 << i,
-            Kind::OriginalMarker => {
-                let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+    text::each_match(&a.dfa, text, |pattern, start| {
+        match a.kinds.get(pattern) {
+            Some(Kind::Format(i)) => s.formats |= 1u64 << i,
+            Some(Kind::OriginalMarker) => {
+                let before = text.get(..start).unwrap_or("");
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
                 if line_start < s.notice_len
-                    && textscan::starts_original(&text[line_start..m.start()])
+                    && textscan::starts_original(before.get(line_start..).unwrap_or(""))
                 {
                     s.notice_len = line_start;
                 }
             }
             // A header block of the original ("Received:" or "Return-Path:" after a blank line).
-            Kind::HeaderBlock => s.notice_len = s.notice_len.min(m.start() + 1),
-            Kind::DsnField => {
-                let at = m.start() + 1;
+            Some(Kind::HeaderBlock) => s.notice_len = s.notice_len.min(start + 1),
+            Some(Kind::DsnField) => {
+                let at = start + 1;
                 s.dsn_fields = Some(s.dsn_fields.map_or(at, |d| d.min(at)));
             }
+            None => {}
         }
-    }
+    });
     s
 }
 

@@ -1,6 +1,9 @@
 //! Small scanners over response text: enhanced status codes (RFC 3463), SMTP reply codes
 //! (RFC 5321 §4.2) and e-mail addresses. Hand-written, allocation-light and total.
 
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored, dfa};
+
 /// Reply codes that RFC 5321 §4.2.3, RFC 3463 and RFC 4954 define, plus 5xx/4xx codes common
 /// in the wild (521 RFC 7504, 523/524/525 RFC 4954bis drafts, 556 RFC 7504). Other three-digit
 /// numbers in text are not taken for reply codes.
@@ -208,6 +211,83 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// An automaton for fixed phrases matched ASCII case-insensitively, for [`each_match`] and
+/// [`has_match`]. Phrases must not be empty.
+pub fn phrase_dfa<P: AsRef<[u8]>>(phrases: impl IntoIterator<Item = P>) -> dfa::DFA {
+    dfa::DFA::builder()
+        .ascii_case_insensitive(true)
+        .prefilter(false)
+        .build(phrases)
+        .expect("phrase tables are valid literals")
+}
+
+/// Every occurrence of every phrase of `dfa` in `haystack`, overlapping ones included (what
+/// `AhoCorasick::find_overlapping_iter` finds, in the same order): `visit(phrase index, start)`.
+/// One tight loop over the bytes, with no iterator state saved between matches.
+pub fn each_match(dfa: &dfa::DFA, haystack: &str, mut visit: impl FnMut(usize, usize)) {
+    let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+        return;
+    };
+    let bytes = haystack.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // The common path: no match ends here; kept free of anything but the transition.
+        while i < bytes.len() {
+            sid = dfa.next_state(Anchored::No, sid, bytes[i]);
+            i += 1;
+            if dfa.is_special(sid) {
+                break;
+            }
+        }
+        if dfa.is_special(sid) && dfa.is_match(sid) {
+            for k in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, k);
+                visit(pid.as_usize(), i.saturating_sub(dfa.pattern_len(pid)));
+            }
+        }
+    }
+}
+
+/// True when some phrase of `dfa` occurs in `haystack`.
+pub fn has_match(dfa: &dfa::DFA, haystack: &str) -> bool {
+    let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+        return false;
+    };
+    haystack.bytes().any(|b| {
+        sid = dfa.next_state(Anchored::No, sid, b);
+        dfa.is_special(sid) && dfa.is_match(sid)
+    })
+}
+
+/// ASCII white space in the sense of `char::is_whitespace` (vertical tab included).
+fn ascii_space(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// `s.trim()`, with ASCII white space stripped byte by byte: characters are decoded only when
+/// a non-ASCII character is left at an end.
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b.iter().position(|c| !ascii_space(c)).unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !ascii_space(c))
+        .map_or(start, |e| e + 1);
+    // Both ends sit next to ASCII bytes, so they are character boundaries.
+    let t = s.get(start..end).unwrap_or("");
+    let b = t.as_bytes();
+    if b.first().is_none_or(u8::is_ascii) && b.last().is_none_or(u8::is_ascii) {
+        t
+    } else {
+        t.trim()
+    }
+}
+
+/// `s.trim().is_empty()`.
+pub fn is_blank(s: &str) -> bool {
+    trim(s).is_empty()
+}
+
 /// Collapses runs of white space to one space and trims.
 pub fn squeeze(text: &str) -> String {
     let b = text.as_bytes();
@@ -321,6 +401,44 @@ mod tests {
         assert_eq!(squeeze("a\x0b  b"), "a b");
         assert_eq!(squeeze("\u{e4} \u{a0}b"), "\u{e4} b");
         assert_eq!(squeeze("clean text"), "clean text");
+    }
+
+    #[test]
+    fn trim_and_is_blank_agree_with_str() {
+        for t in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "a\x0b",
+            "\u{a0}a\u{3000}",
+            "\t\r\n",
+            "\u{a0}",
+            "x y",
+        ] {
+            assert_eq!(trim(t), t.trim());
+            assert_eq!(is_blank(t), t.trim().is_empty());
+        }
+    }
+
+    #[test]
+    fn each_match_finds_what_the_overlapping_iterator_finds() {
+        let phrases = ["abc", "bc", "c", "xbcx", "ABCD"];
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(phrases)
+            .unwrap();
+        let dfa = phrase_dfa(phrases);
+        for t in ["", "abcd", "xAbCdx xbcx", "\u{e4}bc c"] {
+            let want: Vec<(usize, usize)> = ac
+                .find_overlapping_iter(t)
+                .map(|m| (m.pattern().as_usize(), m.start()))
+                .collect();
+            let mut got = Vec::new();
+            each_match(&dfa, t, |p, s| got.push((p, s)));
+            assert_eq!(got, want, "{t}");
+            assert_eq!(has_match(&dfa, t), !want.is_empty());
+        }
     }
 
     #[test]

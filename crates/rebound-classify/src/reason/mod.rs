@@ -3,7 +3,8 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::dfa::DFA;
+use rebound_parse::text;
 
 use crate::Cause;
 
@@ -121,7 +122,7 @@ fn bit(cause: Cause) -> u64 {
 }
 
 struct Matcher {
-    automaton: AhoCorasick,
+    automaton: DFA,
     causes: Vec<Cause>,
 }
 
@@ -134,20 +135,12 @@ static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
             causes.push(*cause);
         }
     }
-    let automaton = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .build(&phrases)
-        .expect("phrase tables are valid literals");
+    let automaton = text::phrase_dfa(&phrases);
     Matcher { automaton, causes }
 });
 
-static GREYLISTING: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .build(greylisting::PHRASES.iter().chain(expired::STATEMENTS))
-        .expect("phrase tables are valid literals")
-});
+static GREYLISTING: LazyLock<DFA> =
+    LazyLock::new(|| text::phrase_dfa(greylisting::PHRASES.iter().chain(expired::STATEMENTS)));
 
 /// What a response says about time: greylisting, or the MTA's own statement that it expired.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -161,13 +154,13 @@ pub struct Timing {
 /// Looks for greylisting wording and expiry statements in `text`.
 pub fn timing(text: &str) -> Timing {
     let mut t = Timing::default();
-    for hit in GREYLISTING.find_overlapping_iter(text) {
-        if hit.pattern().as_usize() < greylisting::PHRASES.len() {
+    text::each_match(&GREYLISTING, text, |pattern, _| {
+        if pattern < greylisting::PHRASES.len() {
             t.greylisted = true;
         } else {
             t.expired = true;
         }
-    }
+    });
     t
 }
 
@@ -175,9 +168,9 @@ pub fn timing(text: &str) -> Timing {
 pub fn scan(text: &str) -> Matches {
     let m = &*MATCHER;
     let mut out = Matches::default();
-    for hit in m.automaton.find_overlapping_iter(text) {
-        out.insert(m.causes[hit.pattern().as_usize()]);
-    }
+    text::each_match(&m.automaton, text, |pattern, _| {
+        out.insert(m.causes[pattern]);
+    });
     out
 }
 

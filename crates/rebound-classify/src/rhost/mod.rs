@@ -23,8 +23,8 @@ mod zoho;
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
-use rebound_parse::Recipient;
+use aho_corasick::dfa::DFA;
+use rebound_parse::{Recipient, text};
 
 use crate::Cause;
 
@@ -92,26 +92,23 @@ pub fn cause(r: &Recipient) -> Option<Cause> {
         })
 }
 
-/// The providers with a marker in `text` (ASCII case-insensitively; markers are lower case),
+/// The providers with a marker in `haystack` (ASCII case-insensitively; markers are lower case),
 /// as a bit set over [`providers::PROVIDERS`]: one pass over the text for all markers.
-fn providers_in(text: &str) -> u64 {
-    static MARKERS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+fn providers_in(haystack: &str) -> u64 {
+    static MARKERS: LazyLock<(DFA, Vec<usize>)> = LazyLock::new(|| {
         let (markers, owners): (Vec<&str>, Vec<usize>) = providers::PROVIDERS
             .iter()
             .enumerate()
             .flat_map(|(i, p)| p.markers.iter().map(move |m| (*m, i)))
             .unzip();
-        let ac = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .build(markers)
-            .expect("markers are valid literals");
-        (ac, owners)
+        (text::phrase_dfa(markers), owners)
     });
-    let (ac, owners) = &*MARKERS;
-    ac.find_overlapping_iter(text)
-        .filter_map(|m| owners.get(m.pattern().as_usize()))
-        .fold(0, |set, i| set | 1u64 << i)
+    let (dfa, owners) = &*MARKERS;
+    let mut set = 0;
+    text::each_match(dfa, haystack, |pattern, _| {
+        set |= owners.get(pattern).map_or(0, |i| 1u64 << i);
+    });
+    set
 }
 
 #[cfg(test)]

@@ -180,7 +180,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
 /// next recipient or a blank line; when the recipient line stands alone, the next paragraph.
 pub fn paragraph(lines: &[&str], i: usize, next: usize) -> String {
     // A block of RFC 3464 fields pasted after the prose is not part of the response.
-    let part_of_reply = |l: &str| !l.trim().is_empty() && !is_dsn_field(l);
+    let part_of_reply = |l: &str| !text::is_blank(l) && !is_dsn_field(l);
     let mut parts: Vec<&str> = vec![lines[i]];
     let mut j = i + 1;
     while j < next && part_of_reply(lines[j]) {
@@ -188,7 +188,7 @@ pub fn paragraph(lines: &[&str], i: usize, next: usize) -> String {
         j += 1;
     }
     if parts.len() == 1 {
-        while j < next && lines[j].trim().is_empty() {
+        while j < next && text::is_blank(lines[j]) {
             j += 1;
         }
         while j < next && part_of_reply(lines[j]) {
