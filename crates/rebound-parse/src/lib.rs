@@ -36,6 +36,7 @@
 
 pub mod facts;
 pub mod formats;
+pub mod header;
 pub mod mail;
 pub mod mbox;
 pub mod mime;

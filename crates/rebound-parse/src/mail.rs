@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 
 use crate::Flag;
+use crate::header::Headers;
 use crate::mime::{self, ContentType};
-use crate::text;
 
 /// Largest message read whole; larger inputs are cut here and flagged [`Flag::Truncated`].
 /// Bounce reports are small: the corpus's largest is under 200 KiB.
@@ -22,8 +22,9 @@ const MAX_ATTACHED_DEPTH: u8 = 2;
 /// The parts of a message that a report format cares about.
 #[derive(Debug, Default)]
 pub struct Mail {
-    /// Top-level header fields, names in lower case, values unfolded (encoded words decoded).
-    pub headers: Vec<(String, String)>,
+    /// Top-level header fields, names in lower case, values unfolded (encoded words decoded in
+    /// the `Subject`).
+    pub headers: Headers,
     /// Human-readable text: every inline `text/*` part outside a returned message, in order
     /// (HTML reduced to text when there is no plain part).
     pub text: String,
@@ -71,10 +72,7 @@ impl Mail {
 
     /// First value of a top-level header field (name in lower case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name)
     }
 
     /// The `Subject`, or "".
@@ -107,17 +105,13 @@ impl Mail {
         };
         let bytes = normalize_newlines(bytes);
         let (head, body) = mime::split_entity(&bytes);
-        mail.headers = parse_header_block(&crate::text::lossy(head));
+        mail.headers = Headers::parse(&crate::text::lossy(head));
         if mail.headers.is_empty() {
             mail.flags.push(Flag::NotMime);
         }
-        if let Some(slot) = mail.headers.iter_mut().find(|(n, _)| n == "subject")
-            && let Cow::Owned(decoded) = mime::decode_words(&slot.1)
-        {
-            slot.1 = decoded;
-        }
+        mail.headers.decode_words("subject");
         if let Some(ct) = mail.header("content-type").and_then(ContentType::parse) {
-            mail.content_type = format!("{}/{}", ct.ctype, ct.subtype);
+            mail.content_type = [ct.ctype.as_str(), "/", ct.subtype.as_str()].concat();
             mail.report_type = ct.param("report-type").unwrap_or("").to_ascii_lowercase();
         }
         // HTML alternatives are only decoded when there is no plain text.
@@ -233,76 +227,10 @@ fn push_flag(flags: &mut Vec<Flag>, flag: Flag) {
 /// Parses a block of `Name: value` lines with continuation lines into (lower-case name,
 /// unfolded value) pairs; stops at the first empty line after at least one field.
 pub fn parse_header_block(block: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut pos = 0;
-    while let Some(line) = next_line(block, &mut pos) {
-        if text::is_blank(line) {
-            if out.is_empty() {
-                continue;
-            }
-            break;
-        }
-        if line.starts_with([' ', '\t']) {
-            // A continuation line after a line that was no field: it still continues the last.
-            if let Some(last) = out.last_mut() {
-                last.1.push(' ');
-                last.1.push_str(text::trim(line));
-            }
-            continue;
-        }
-        if let Some(colon) = memchr::memchr(b':', line.as_bytes()) {
-            let (name, value) = (
-                line.get(..colon).unwrap_or(""),
-                line.get(colon + 1..).unwrap_or(""),
-            );
-            let name = text::trim(name);
-            if !name.is_empty() && !name.contains([' ', '\t']) {
-                let value = unfold(text::trim(value), block, &mut pos);
-                out.push((name.to_ascii_lowercase(), value));
-            }
-        }
-    }
-    out
-}
-
-/// The line of `text` that starts at `*pos`, without its line end (as [`str::lines`] gives
-/// it); `*pos` moves to the next line.
-fn next_line<'a>(text: &'a str, pos: &mut usize) -> Option<&'a str> {
-    let rest = text.get(*pos..).filter(|r| !r.is_empty())?;
-    match memchr::memchr(b'\n', rest.as_bytes()) {
-        Some(i) => {
-            *pos += i + 1;
-            let line = rest.get(..i).unwrap_or(rest);
-            Some(line.strip_suffix('\r').unwrap_or(line))
-        }
-        None => {
-            *pos = text.len();
-            Some(rest)
-        }
-    }
-}
-
-/// A field value: `first` and the continuation lines (starting with a space or tab, not blank)
-/// that follow at `*pos`, each trimmed, joined by one space, built in one allocation; `*pos`
-/// moves past them.
-fn unfold(first: &str, block: &str, pos: &mut usize) -> String {
-    let is_continuation = |l: &str| l.starts_with([' ', '\t']) && !text::is_blank(l);
-    let (mut len, mut end) = (first.len(), *pos);
-    let mut probe = *pos;
-    while let Some(l) = next_line(block, &mut probe).filter(|l| is_continuation(l)) {
-        len += 1 + text::trim(l).len();
-        end = probe;
-    }
-    let mut value = String::with_capacity(len);
-    value.push_str(first);
-    while *pos < end {
-        let Some(l) = next_line(block, pos) else {
-            break;
-        };
-        value.push(' ');
-        value.push_str(text::trim(l));
-    }
-    value
+    Headers::parse(block)
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
 }
 
 /// LF, CRLF and lone CR all become LF, so every variant of a message reads the same.
@@ -311,19 +239,14 @@ fn normalize_newlines(bytes: &[u8]) -> Cow<'_, [u8]> {
         return Cow::Borrowed(bytes);
     }
     let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\r' => {
-                out.push(b'\n');
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
+    let mut rest = bytes;
+    while let Some(p) = memchr::memchr(b'\r', rest) {
+        out.extend_from_slice(rest.get(..p).unwrap_or(&[]));
+        out.push(b'\n');
+        let after = rest.get(p + 1..).unwrap_or(&[]);
+        rest = after.strip_prefix(b"\n").unwrap_or(after);
     }
+    out.extend_from_slice(rest);
     Cow::Owned(out)
 }
 
