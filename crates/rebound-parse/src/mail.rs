@@ -116,7 +116,8 @@ impl Mail {
         }
         // HTML alternatives are only decoded when there is no plain text.
         let mut html: Vec<mime::Leaf<'_>> = Vec::new();
-        let mut attached: Vec<Vec<u8>> = Vec::new();
+        // Attached messages, kept borrowed: most are never read again.
+        let mut attached: Vec<Cow<'_, [u8]>> = Vec::new();
         let mut bad_encoding = false;
         let Mail {
             text,
@@ -142,7 +143,7 @@ impl Mail {
                         *original_block = Some(crate::text::lossy(h).into_owned());
                     }
                     if depth < MAX_ATTACHED_DEPTH {
-                        attached.push(leaf.body.into_owned());
+                        attached.push(leaf.body);
                     }
                 }
                 ("text", "html") if !leaf.attachment => html.push(leaf),
@@ -180,7 +181,7 @@ impl Mail {
 impl Mail {
     /// Takes the first attached message that holds a report (`message/delivery-status`
     /// parts) as this message's report; see [`Mail::read`].
-    fn adopt_attached_report(&mut self, attached: &[Vec<u8>], depth: u8) {
+    fn adopt_attached_report(&mut self, attached: &[Cow<'_, [u8]>], depth: u8) {
         let Some(inner) = attached
             .iter()
             .filter(|raw| has_status_part(raw))
