@@ -434,7 +434,24 @@ pub fn classify(r: &Recipient, policy: &Policy) -> Verdict {
     } else {
         None
     };
-    policy.verdict(cause, permanence(r), last_failure)
+    let mut verdict = policy.verdict(cause, permanence(r), last_failure);
+    // A delay notice that does not say the time ran out is still being retried (POLICY.md
+    // "still trying"): the cause keeps Sisimai's name for delays, but the type is pending.
+    if cause == Cause::Expired && r.action == Some(Action::Delayed) && !says_expired(r) {
+        let retrying = policy.verdict(
+            last_failure.unwrap_or(Cause::Undefined),
+            Permanence::StillTrying,
+            None,
+        );
+        verdict.bounce_type = retrying.bounce_type;
+        verdict.reason = retrying.reason;
+    }
+    verdict
+}
+
+/// Whether the report itself says the delivery time ran out (the format's hint or wording).
+fn says_expired(r: &Recipient) -> bool {
+    r.hint == Some(Cause::Expired.as_str()) || reason::timing(&unfold_reply(&r.diagnostic)).expired
 }
 
 /// How final a recipient's report is (POLICY.md).

@@ -101,13 +101,14 @@ pub fn records(file: &str, message: Option<usize>, bytes: &[u8], policy: &Policy
         .collect()
 }
 
-fn load_policy(args: &Args) -> anyhow::Result<Policy> {
-    let base = match args.profile.as_str() {
+/// The policy of a shipped profile, overlaid with a policy file's rows.
+pub fn load_policy(profile: &str, file: Option<&str>) -> anyhow::Result<Policy> {
+    let base = match profile {
         "default" => Policy::default(),
         "time-limited" => Policy::time_limited(),
         other => anyhow::bail!("unknown profile {other:?} (default, time-limited)"),
     };
-    match &args.policy {
+    match file {
         None => Ok(base),
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
@@ -117,7 +118,7 @@ fn load_policy(args: &Args) -> anyhow::Result<Policy> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let policy = load_policy(&args)?;
+    let policy = load_policy(&args.profile, args.policy.as_deref())?;
     if let Some(j) = args.jobs {
         rayon::ThreadPoolBuilder::new()
             .num_threads(j)

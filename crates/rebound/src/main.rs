@@ -2,6 +2,7 @@
 
 mod classify;
 mod input;
+mod serve;
 
 use clap::{Parser, Subcommand};
 
@@ -17,12 +18,15 @@ struct Cli {
 enum Command {
     /// Classify bounce messages: files, directories, mbox, Maildir, or - for standard input.
     Classify(classify::Args),
+    /// Run the ledger and its HTTP API (JSON under /api/v1) on an embedded SQLite file.
+    Serve(serve::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Classify(args) => classify::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(code) => code,

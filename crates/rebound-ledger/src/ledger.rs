@@ -1,0 +1,870 @@
+//! [`Ledger`]: the only place that decides who may be mailed.
+//!
+//! Writes go through one lock: store the new events, recompute the derived state of every
+//! address they touch (its account state and its global state) in the same transaction, commit,
+//! then update the in-memory [`Gate`]. Whatever a caller saw acknowledged is committed.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::RwLock;
+
+use rebound_classify::{Policy, Reason};
+use rebound_parse::Recipient;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, AnyPool};
+use tokio::sync::Mutex;
+
+use crate::address;
+use crate::derive::{self, AccountState, GlobalBounce};
+use crate::error::{LedgerError, Result};
+use crate::event::{Event, EventKind, source};
+use crate::gate::{self, AccountBlock, Decision, Gate, Scope};
+use crate::rules::{self, Actor};
+use crate::store::{self, SuppressionRow};
+use crate::time::{Clock, Timestamp};
+
+/// The ledger: storage, the gate, the policy and the clock.
+pub struct Ledger {
+    pool: AnyPool,
+    gate: RwLock<Gate>,
+    keys: RwLock<HashMap<String, i64>>,
+    write: Mutex<()>,
+    clock: Clock,
+    policy: Policy,
+}
+
+/// A new account and its key (shown once; only its hash is stored).
+#[derive(Debug, Clone, Serialize)]
+pub struct NewAccount {
+    /// Account id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// The API key.
+    pub api_key: String,
+}
+
+/// A delivery result (`POST /events`).
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryResult {
+    /// The recipient.
+    pub recipient: String,
+    /// The SMTP reply ("550 5.1.1 …"), or the MTA's words for a connection failure.
+    pub reply: String,
+    /// The Message-ID of the message sent.
+    pub message_id: Option<String>,
+    /// The email it belongs to.
+    pub email_id: Option<String>,
+    /// When it happened (default: now).
+    pub at: Option<Timestamp>,
+    /// Makes a retried request count once even when it differs.
+    pub idempotency_key: Option<String>,
+}
+
+/// What the ledger made of one recipient of an input.
+#[derive(Debug, Clone, Serialize)]
+pub struct Applied {
+    /// The canonical address.
+    pub recipient: String,
+    /// The event as stored.
+    #[serde(flatten)]
+    pub event: Event,
+    /// false when the same input was already recorded (nothing changed).
+    pub recorded: bool,
+}
+
+/// What `POST /bounces` made of a message.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ingested {
+    /// Which format module read it.
+    pub engine: &'static str,
+    /// The original message's Message-ID, when quoted.
+    pub original_message_id: Option<String>,
+    /// How it was matched to a send: `message_id`, or null.
+    pub matched: Option<&'static str>,
+    /// The email the matched send belongs to.
+    pub email_id: Option<String>,
+    /// false when these exact bytes were already received.
+    pub new_message: bool,
+    /// One per recipient the report speaks of.
+    pub records: Vec<Applied>,
+    /// Recipients that could not be applied (no usable address), with why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A recipient of a report that was not applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    /// The address as the report gave it.
+    pub recipient: String,
+    /// Why it was not applied.
+    pub error: String,
+}
+
+/// A suppression as shown on a contact.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SuppressionView {
+    /// account or global.
+    pub scope: Scope,
+    /// The reason, or `spam_report`.
+    pub reason: String,
+    /// Since when.
+    pub since: Timestamp,
+    /// Until when (time-limited), if ever.
+    pub until: Option<Timestamp>,
+}
+
+/// `GET /contacts/{address}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactView {
+    /// The canonical address.
+    pub address: String,
+    /// May marketing email go to it?
+    pub eligible: bool,
+    /// The last hard-bounce reason in this account (empty when only globally bounced).
+    pub email_hard_bounce_reason: Option<Reason>,
+    /// What blocks it.
+    pub suppression: Option<SuppressionView>,
+    /// The remedy for the blocking reason, in plain words.
+    pub remedy: Option<&'static str>,
+    /// Whether an account user may unbounce it now, and if not, why.
+    pub unbounce: UnbounceHint,
+    /// The account's own history of the address, oldest first.
+    pub history: Vec<Event>,
+}
+
+/// Whether an unbounce is possible.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnbounceHint {
+    /// An account user may unbounce now.
+    pub allowed: bool,
+    /// Why not.
+    pub refusal: Option<String>,
+}
+
+/// One page of suppressions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// The rows.
+    pub suppressions: Vec<SuppressionRow>,
+    /// Pass as `cursor` for the next page; null at the end.
+    pub next_cursor: Option<String>,
+}
+
+/// SHA-256 in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn canonical(text: &str) -> Result<String> {
+    address::normalize(text)
+        .map(|a| a.into_owned())
+        .map_err(|why| LedgerError::address(text, why))
+}
+
+/// A Message-ID without angle brackets or surrounding space.
+fn bare_message_id(id: &str) -> String {
+    let t = id.trim();
+    t.strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(t)
+        .to_string()
+}
+
+impl Ledger {
+    /// Opens the ledger at a database URL (`sqlite://rebound.db`).
+    pub async fn open(url: &str, policy: Policy, clock: Clock) -> Result<Ledger> {
+        let pool = store::open(url).await?;
+        let ledger = Ledger {
+            pool,
+            gate: RwLock::new(Gate::default()),
+            keys: RwLock::new(HashMap::new()),
+            write: Mutex::new(()),
+            clock,
+            policy,
+        };
+        ledger.load().await?;
+        Ok(ledger)
+    }
+
+    /// Fills the gate and the key table from the database.
+    async fn load(&self) -> Result<()> {
+        let mut c = self.pool.acquire().await?;
+        let rows = store::all_suppressions(&mut c).await?;
+        let accounts = store::accounts(&mut c).await?;
+        let mut g = Gate::default();
+        let mut blocks: HashMap<(i64, String), AccountBlock> = HashMap::new();
+        for (account, address, kind, reason, until) in rows {
+            match account {
+                None => g.set_global(&address, Reason::parse(&reason)),
+                Some(a) => {
+                    let b = blocks.entry((a, address)).or_default();
+                    if kind == "complaint" {
+                        b.complained = true;
+                    } else if let Some(r) = Reason::parse(&reason) {
+                        b.bounce = Some((r, until.map(Timestamp)));
+                    }
+                }
+            }
+        }
+        for ((a, address), b) in blocks {
+            g.set_account(a, &address, b);
+        }
+        *self.gate.write().unwrap_or_else(|e| e.into_inner()) = g;
+        let mut keys = self.keys.write().unwrap_or_else(|e| e.into_inner());
+        keys.clear();
+        keys.extend(accounts.into_iter().map(|(id, _, hash, _)| (hash, id)));
+        Ok(())
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The policy bounces are classified with.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Creates an account with a fresh random key.
+    pub async fn create_account(&self, name: &str) -> Result<NewAccount> {
+        let mut raw = [0u8; 24];
+        getrandom::fill(&mut raw)
+            .map_err(|e| LedgerError::Invalid(format!("no randomness: {e}")))?;
+        let api_key = format!(
+            "rb_{}",
+            raw.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        );
+        let hash = sha256_hex(api_key.as_bytes());
+        let _w = self.write.lock().await;
+        let now = self.clock.now();
+        let mut tx = self.pool.begin().await?;
+        let id = store::insert_account(&mut tx, name, &hash, now).await?;
+        store::audit(
+            &mut tx,
+            now,
+            Actor::Operator.as_str(),
+            "create_account",
+            Some(id),
+            None,
+            Some(name),
+        )
+        .await?;
+        tx.commit().await?;
+        self.keys
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(hash, id);
+        Ok(NewAccount {
+            id,
+            name: name.to_string(),
+            api_key,
+        })
+    }
+
+    /// The account a key belongs to.
+    pub fn authenticate(&self, key: &str) -> Option<i64> {
+        let hash = sha256_hex(key.as_bytes());
+        self.keys
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&hash)
+            .copied()
+    }
+
+    /// Whether an account exists.
+    pub fn account_exists(&self, id: i64) -> bool {
+        self.keys
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .any(|v| *v == id)
+    }
+
+    /// Every account: (id, name, created).
+    pub async fn accounts(&self) -> Result<Vec<(i64, String, Timestamp)>> {
+        let mut c = self.pool.acquire().await?;
+        Ok(store::accounts(&mut c)
+            .await?
+            .into_iter()
+            .map(|(id, n, _, at)| (id, n, at))
+            .collect())
+    }
+
+    /// The event one classified recipient makes.
+    fn event_for(
+        &self,
+        account: i64,
+        address: String,
+        r: &Recipient,
+        at: Timestamp,
+        src: &str,
+    ) -> Event {
+        let verdict = rebound_classify::classify(r, &self.policy);
+        let mut e = Event::new(EventKind::of(&verdict), at, src);
+        e.account_id = account;
+        e.address = address;
+        if matches!(e.kind, EventKind::Bounce | EventKind::Pending) {
+            e.bounce_type = Some(verdict.bounce_type);
+            e.reason = verdict.reason;
+        }
+        e.cause = Some(verdict.cause.as_str().to_string());
+        e.status = r.status.clone();
+        e.reply_code = r.reply_code.clone();
+        e.diagnostic = Some(r.diagnostic.clone()).filter(|d| !d.is_empty());
+        e.remote_mta = r.remote_mta.clone();
+        e.suppress_days = verdict.suppress_days.map(i64::from);
+        e
+    }
+
+    /// Records a delivery result reported by an MTA or provider (`POST /events`).
+    pub async fn record_delivery(&self, account: i64, d: DeliveryResult) -> Result<Applied> {
+        let address = canonical(&d.recipient)?;
+        if d.reply.trim().is_empty() {
+            return Err(LedgerError::Invalid(
+                "reply is empty: give the SMTP reply, e.g. \"550 5.1.1 user unknown\"".into(),
+            ));
+        }
+        let r = rebound_parse::reply::recipient(&address, &d.reply);
+        let at = d.at.unwrap_or_else(|| self.clock.now());
+        let mut e = self.event_for(account, address, &r, at, source::REPLY);
+        e.message_id = d.message_id.as_deref().map(bare_message_id);
+        e.email_id = d.email_id.clone();
+        e.dedup = match &d.idempotency_key {
+            Some(k) => format!("key:{k}"),
+            None => {
+                let at = d.at.map(|t| t.0.to_string()).unwrap_or_default();
+                let fields = [
+                    e.address.as_str(),
+                    d.reply.trim(),
+                    e.message_id.as_deref().unwrap_or(""),
+                    e.email_id.as_deref().unwrap_or(""),
+                    at.as_str(),
+                ];
+                format!("reply:{}", sha256_hex(fields.join("\n").as_bytes()))
+            }
+        };
+        let mut applied = self.apply(vec![e]).await?;
+        Ok(applied.remove(0))
+    }
+
+    /// Logs a send: one `sent` event per recipient, and the Message-ID for matching bounces.
+    pub async fn record_send(
+        &self,
+        account: i64,
+        recipients: &[String],
+        message_id: Option<&str>,
+        email_id: Option<&str>,
+        at: Option<Timestamp>,
+    ) -> Result<Vec<Applied>> {
+        let at = at.unwrap_or_else(|| self.clock.now());
+        let message_id = message_id.map(bare_message_id);
+        let mut events = Vec::with_capacity(recipients.len());
+        for r in recipients {
+            let mut e = Event::new(EventKind::Sent, at, source::SEND);
+            e.account_id = account;
+            e.address = canonical(r)?;
+            e.message_id = message_id.clone();
+            e.email_id = email_id.map(str::to_string);
+            e.dedup = format!(
+                "sent:{}:{}:{}",
+                message_id.as_deref().unwrap_or(""),
+                email_id.unwrap_or(""),
+                e.address
+            );
+            events.push(e);
+        }
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let mut out = Vec::with_capacity(events.len());
+        for mut e in events {
+            let id = store::insert_event(&mut tx, &e, self.clock.now()).await?;
+            if let Some(id) = id {
+                e.id = id;
+                let (m, em) = (e.message_id.as_deref(), e.email_id.as_deref());
+                store::insert_send(&mut tx, account, &e.address, m, em, at).await?;
+            }
+            out.push(Applied {
+                recipient: e.address.clone(),
+                event: e,
+                recorded: id.is_some(),
+            });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Reads a raw message (`POST /bounces`), stores it, matches it to its send by the quoted
+    /// original Message-ID, and applies every recipient it speaks of.
+    pub async fn ingest_message(&self, account: i64, bytes: &[u8]) -> Result<Ingested> {
+        let report = rebound_parse::parse(bytes);
+        let sha = sha256_hex(bytes);
+        let now = self.clock.now();
+        let original = report.original_message_id.as_deref().map(bare_message_id);
+        let sends = match &original {
+            Some(id) => {
+                let mut c = self.pool.acquire().await?;
+                store::sends_by_message_id(&mut c, account, id).await?
+            }
+            None => Vec::new(),
+        };
+        let email_id = sends.iter().find_map(|(_, e)| e.clone());
+        let mut events = Vec::new();
+        let mut skipped = Vec::new();
+        for (i, r) in report.recipients.iter().enumerate() {
+            // A complaint with a redacted recipient (RFC 6590) names its send: use its only
+            // recipient when the match is unambiguous.
+            let given = if r.address.is_empty() && sends.len() == 1 {
+                &sends[0].0
+            } else {
+                &r.address
+            };
+            match canonical(given) {
+                Ok(address) => {
+                    let mut e = self.event_for(account, address, r, now, source::MESSAGE);
+                    e.message_id = original.clone();
+                    e.email_id = email_id.clone();
+                    e.dedup = format!("message:{sha}:{i}");
+                    events.push(e);
+                }
+                Err(err) => skipped.push(Skipped {
+                    recipient: r.address.clone(),
+                    error: err.to_string(),
+                }),
+            }
+        }
+        let new_message = {
+            let _w = self.write.lock().await;
+            let mut tx = self.pool.begin().await?;
+            let id = store::insert_message(&mut tx, account, &sha, bytes, now).await?;
+            tx.commit().await?;
+            id.is_some()
+        };
+        let records = self.apply(events).await?;
+        Ok(Ingested {
+            engine: report.engine,
+            original_message_id: original,
+            matched: (!sends.is_empty()).then_some("message_id"),
+            email_id,
+            new_message,
+            records,
+            skipped,
+        })
+    }
+
+    /// Stores events and recomputes what they touch, in one transaction.
+    async fn apply(&self, events: Vec<Event>) -> Result<Vec<Applied>> {
+        let _w = self.write.lock().await;
+        let now = self.clock.now();
+        let mut tx = self.pool.begin().await?;
+        let mut out = Vec::with_capacity(events.len());
+        let mut touched = BTreeSet::new();
+        for mut e in events {
+            let id = store::insert_event(&mut tx, &e, now).await?;
+            if let Some(id) = id {
+                e.id = id;
+                touched.insert((e.account_id, e.address.clone()));
+            }
+            out.push(Applied {
+                recipient: e.address.clone(),
+                event: e,
+                recorded: id.is_some(),
+            });
+        }
+        let mut updates = Vec::new();
+        for (account, address) in &touched {
+            updates.push(self.recompute(&mut tx, *account, address, now).await?);
+        }
+        tx.commit().await?;
+        self.publish(updates);
+        Ok(out)
+    }
+
+    /// Recomputes one address in one account, and the address's global state.
+    async fn recompute(
+        &self,
+        c: &mut AnyConnection,
+        account: i64,
+        address: &str,
+        now: Timestamp,
+    ) -> Result<GateUpdate> {
+        let stored = store::events_of(c, account, address).await?;
+        let st = derive::account_state(&stored, now);
+        store::write_account_state(c, account, address, &stored, &st, now).await?;
+        let global = self.recompute_global(c, address).await?;
+        Ok(GateUpdate {
+            account: Some((account, block_of(&st))),
+            address: address.to_string(),
+            global,
+        })
+    }
+
+    async fn recompute_global(
+        &self,
+        c: &mut AnyConnection,
+        address: &str,
+    ) -> Result<Option<GlobalBounce>> {
+        let bounces = store::permanent_bounces(c, address).await?;
+        let lifted = store::last_lift(c, address).await?;
+        let g = derive::global_state(&bounces, lifted);
+        store::write_global(c, address, g.as_ref()).await?;
+        Ok(g)
+    }
+
+    fn publish(&self, updates: Vec<GateUpdate>) {
+        let mut g = self.gate.write().unwrap_or_else(|e| e.into_inner());
+        for u in updates {
+            if let Some((account, block)) = u.account {
+                g.set_account(account, &u.address, block);
+            }
+            g.set_global(&u.address, u.global.map(|g| g.reason));
+        }
+    }
+
+    /// Turns pending windows that ran out by now into soft bounces; returns how many addresses
+    /// changed.
+    pub async fn sweep(&self) -> Result<usize> {
+        let _w = self.write.lock().await;
+        let now = self.clock.now();
+        let mut tx = self.pool.begin().await?;
+        let due = store::due_pendings(&mut tx, now).await?;
+        let mut updates = Vec::new();
+        for (account, address) in &due {
+            updates.push(self.recompute(&mut tx, *account, address, now).await?);
+        }
+        tx.commit().await?;
+        self.publish(updates);
+        Ok(due.len())
+    }
+
+    /// The send-time gate for a batch of addresses.
+    pub fn check<'a>(
+        &self,
+        account: i64,
+        addresses: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<Result<Decision, &'static str>> {
+        let now = self.clock.now();
+        let g = self.gate.read().unwrap_or_else(|e| e.into_inner());
+        addresses
+            .into_iter()
+            .map(|a| g.check(account, a, now))
+            .collect()
+    }
+
+    /// Number of account-scope blocks and global bounces held by the gate.
+    pub fn gate_size(&self) -> (usize, usize) {
+        self.gate.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// A contact as the account sees it.
+    pub async fn contact(&self, account: i64, address: &str) -> Result<ContactView> {
+        let address = canonical(address)?;
+        let mut c = self.pool.acquire().await?;
+        let history = store::events_of(&mut c, account, &address).await?;
+        let global = store::global_of(&mut c, &address).await?;
+        drop(c);
+        let now = self.clock.now();
+        let st = derive::account_state(&history, now);
+        let decision = gate::decide(Some(&block_of(&st)), global.map(|g| g.0), now);
+        let suppression = match decision.scope {
+            None => None,
+            Some(Scope::Global) => global.map(|(reason, since)| SuppressionView {
+                scope: Scope::Global,
+                reason: reason.as_str().into(),
+                since,
+                until: None,
+            }),
+            Some(Scope::Account) => match (&st.bounce, st.complaint) {
+                (Some(b), _) if decision.reason == Some(b.reason.as_str()) => {
+                    Some(SuppressionView {
+                        scope: Scope::Account,
+                        reason: b.reason.as_str().into(),
+                        since: b.since,
+                        until: b.until,
+                    })
+                }
+                (_, Some(since)) => Some(SuppressionView {
+                    scope: Scope::Account,
+                    reason: gate::SPAM_REPORT.into(),
+                    since,
+                    until: None,
+                }),
+                _ => None,
+            },
+        };
+        let remedy = decision.reason.and_then(Reason::parse).map(rules::remedy);
+        let unbounce = match unbounce_refusal(&st, global.map(|g| g.0), Actor::Account, false, now)
+        {
+            Ok(()) => UnbounceHint {
+                allowed: true,
+                refusal: None,
+            },
+            Err(LedgerError::Refused { message, .. }) => UnbounceHint {
+                allowed: false,
+                refusal: Some(message),
+            },
+            Err(e) => UnbounceHint {
+                allowed: false,
+                refusal: Some(e.to_string()),
+            },
+        };
+        Ok(ContactView {
+            address,
+            eligible: decision.eligible,
+            email_hard_bounce_reason: st.hard_bounce_reason,
+            suppression,
+            remedy,
+            unbounce,
+            history,
+        })
+    }
+
+    /// Lifts an account's hard bounce of an address (SPEC §4).
+    pub async fn unbounce(
+        &self,
+        account: i64,
+        address: &str,
+        actor: Actor,
+        note: Option<&str>,
+        override_permanent: bool,
+    ) -> Result<ContactView> {
+        let address = canonical(address)?;
+        {
+            let _w = self.write.lock().await;
+            let now = self.clock.now();
+            let mut tx = self.pool.begin().await?;
+            let stored = store::events_of(&mut tx, account, &address).await?;
+            let st = derive::account_state(&stored, now);
+            let global = store::global_of(&mut tx, &address).await?.map(|g| g.0);
+            unbounce_refusal(&st, global, actor, override_permanent, now)?;
+            let reason = st.bounce.as_ref().map(|b| b.reason);
+            let mut e = Event::new(EventKind::Unbounce, now, source::ACTION);
+            e.account_id = account;
+            e.address = address.clone();
+            e.reason = reason;
+            e.actor = Some(actor.as_str().into());
+            e.note = note.map(str::to_string);
+            let mut nonce = [0u8; 8];
+            getrandom::fill(&mut nonce)
+                .map_err(|e| LedgerError::Invalid(format!("no randomness: {e}")))?;
+            e.dedup = format!("unbounce:{}:{}", now.0, u64::from_le_bytes(nonce));
+            store::insert_event(&mut tx, &e, now).await?;
+            let action = if reason.is_some_and(Reason::is_permanent) {
+                "unbounce_override"
+            } else {
+                "unbounce"
+            };
+            store::audit(
+                &mut tx,
+                now,
+                actor.as_str(),
+                action,
+                Some(account),
+                Some(&address),
+                note,
+            )
+            .await?;
+            let update = self.recompute(&mut tx, account, &address, now).await?;
+            tx.commit().await?;
+            self.publish(vec![update]);
+        }
+        self.contact(account, &address).await
+    }
+
+    /// Lifts a global bounce (operator only, audited).
+    pub async fn lift_global(&self, address: &str, note: Option<&str>) -> Result<()> {
+        let address = canonical(address)?;
+        let _w = self.write.lock().await;
+        let now = self.clock.now();
+        let mut tx = self.pool.begin().await?;
+        if store::global_of(&mut tx, &address).await?.is_none() {
+            return Err(LedgerError::NotFound(format!(
+                "{address} is not globally bounced"
+            )));
+        }
+        store::insert_lift(&mut tx, &address, now, Actor::Operator.as_str(), note).await?;
+        store::audit(
+            &mut tx,
+            now,
+            Actor::Operator.as_str(),
+            "lift_global",
+            None,
+            Some(&address),
+            note,
+        )
+        .await?;
+        let global = self.recompute_global(&mut tx, &address).await?;
+        tx.commit().await?;
+        self.publish(vec![GateUpdate {
+            account: None,
+            address,
+            global,
+        }]);
+        Ok(())
+    }
+
+    /// A page of suppressions: the account's own first, then the global list (read-only).
+    pub async fn suppressions(
+        &self,
+        account: i64,
+        scope: Option<Scope>,
+        reason: Option<&str>,
+        cursor: Option<&str>,
+        limit: i64,
+    ) -> Result<Page> {
+        let limit = limit.clamp(1, 10_000);
+        // Cursor: "a:<address>" inside the account list, "g:<address>" inside the global one.
+        let (in_global, after) = match cursor {
+            Some(c) if c.starts_with("g:") => (true, &c[2..]),
+            Some(c) if c.starts_with("a:") => (false, &c[2..]),
+            Some(c) => return Err(LedgerError::Invalid(format!("bad cursor {c:?}"))),
+            None => (scope == Some(Scope::Global), ""),
+        };
+        let now = self.clock.now();
+        let mut c = self.pool.acquire().await?;
+        let mut rows = Vec::new();
+        if !in_global && scope != Some(Scope::Global) {
+            rows =
+                store::account_suppressions(&mut c, account, reason, after, limit + 1, now).await?;
+            if rows.len() as i64 > limit {
+                rows.truncate(limit as usize);
+                let next = rows.last().map(|r| format!("a:{}", r.address));
+                return Ok(Page {
+                    suppressions: rows,
+                    next_cursor: next,
+                });
+            }
+        }
+        if scope != Some(Scope::Account) {
+            let left = limit - rows.len() as i64;
+            let after = if in_global { after } else { "" };
+            let mut g = store::global_suppressions(&mut c, reason, after, left + 1).await?;
+            let more = g.len() as i64 > left;
+            g.truncate(left.max(0) as usize);
+            let next = if more {
+                g.last().map(|r| format!("g:{}", r.address))
+            } else {
+                None
+            };
+            rows.extend(g);
+            return Ok(Page {
+                suppressions: rows,
+                next_cursor: next,
+            });
+        }
+        Ok(Page {
+            suppressions: rows,
+            next_cursor: None,
+        })
+    }
+
+    /// Writes the account's suppressions and the global list as CSV (SPEC §5 export).
+    pub async fn suppressions_csv(&self, account: i64) -> Result<String> {
+        let mut out = String::from(
+            "address,account_bounce_reason,account_bounce_since,suppressed_until,global_bounce,global_bounce_since,unsubscribed,spam_report,spam_report_since\n",
+        );
+        let mut by_address: std::collections::BTreeMap<String, [String; 8]> = Default::default();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self
+                .suppressions(account, None, None, cursor.as_deref(), 10_000)
+                .await?;
+            for r in &page.suppressions {
+                let row = by_address.entry(r.address.clone()).or_insert_with(|| {
+                    let mut a: [String; 8] = Default::default();
+                    a[3] = "false".into();
+                    a[5] = "false".into();
+                    a[6] = "false".into();
+                    a
+                });
+                match (r.scope, r.reason.as_str()) {
+                    ("global", _) => {
+                        row[3] = "true".into();
+                        row[4] = r.since.to_string();
+                    }
+                    (_, gate::SPAM_REPORT) => {
+                        row[5] = "true".into();
+                        row[6] = "true".into();
+                        row[7] = r.since.to_string();
+                    }
+                    _ => {
+                        row[0] = r.reason.clone();
+                        row[1] = r.since.to_string();
+                        row[2] = r.until.map(|u| u.to_string()).unwrap_or_default();
+                    }
+                }
+            }
+            match page.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        for (address, cols) in by_address {
+            out.push_str(&csv_field(&address));
+            for c in cols {
+                out.push(',');
+                out.push_str(&csv_field(&c));
+            }
+            out.push('\n');
+        }
+        Ok(out)
+    }
+}
+
+/// RFC 4180 quoting when needed.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// What a recompute changes in the gate.
+struct GateUpdate {
+    account: Option<(i64, AccountBlock)>,
+    address: String,
+    global: Option<GlobalBounce>,
+}
+
+fn block_of(st: &AccountState) -> AccountBlock {
+    AccountBlock {
+        bounce: st.bounce.as_ref().map(|b| (b.reason, b.until)),
+        complained: st.complaint.is_some(),
+    }
+}
+
+/// Why an unbounce is refused, if it is (SPEC §4).
+fn unbounce_refusal(
+    st: &AccountState,
+    global: Option<Reason>,
+    actor: Actor,
+    override_permanent: bool,
+    now: Timestamp,
+) -> Result<()> {
+    match &st.bounce {
+        Some(b) if b.until.is_none_or(|u| now < u) => {
+            rules::may_unbounce(b.reason, actor, override_permanent).map_err(|message| {
+                LedgerError::Refused {
+                    code: "permanent_reason",
+                    message,
+                }
+            })
+        }
+        _ if global.is_some() => Err(LedgerError::Refused {
+            code: "global_bounce",
+            message: format!(
+                "the address is globally bounced ({}): only the operator can lift a global bounce",
+                global.map_or("", Reason::as_str)
+            ),
+        }),
+        _ => Err(LedgerError::Refused {
+            code: "not_bounced",
+            message: "the address has no hard bounce in this account to lift".into(),
+        }),
+    }
+}

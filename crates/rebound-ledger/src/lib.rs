@@ -1,0 +1,31 @@
+//! Rebound's ledger: where a bounce becomes a decision about who may be mailed.
+//!
+//! - [`event`]: the journal. Every input (a delivery result, a report message, a logged send,
+//!   an unbounce) is an [`Event`] with the time it happened and an idempotency key.
+//! - [`derive`]: the rules (SPEC §2–4) as pure functions from events to state: account
+//!   suppression on a hard bounce, the 72-hour pending window, the 3-accounts-in-60-days global
+//!   bounce, complaints, time-limited suppression. Late events give the same state.
+//! - [`rules`]: the numbers, unbounce permissions and remedy texts, once.
+//! - [`gate`]: the in-memory send-time gate answering `POST /check`.
+//! - [`store`]: every SQL statement (sqlx `Any`; SQLite now, the same SQL for PostgreSQL).
+//! - [`Ledger`]: the façade the API and the channels call; time comes from its [`Clock`].
+
+pub mod address;
+pub mod derive;
+mod error;
+pub mod event;
+pub mod gate;
+mod ledger;
+pub mod rules;
+pub mod store;
+pub mod time;
+
+pub use error::{LedgerError, Result};
+pub use event::{Event, EventKind};
+pub use gate::{Decision, Scope};
+pub use ledger::{
+    Applied, ContactView, DeliveryResult, Ingested, Ledger, NewAccount, Page, Skipped,
+    SuppressionView, UnbounceHint, sha256_hex,
+};
+pub use rules::Actor;
+pub use time::{Clock, Timestamp};

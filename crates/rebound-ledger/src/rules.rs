@@ -1,0 +1,100 @@
+//! The ledger's numbers and permissions, each in one place (DESIGN.md "one fact, one place").
+
+use rebound_classify::Reason;
+
+use crate::time::{DAY, HOUR};
+
+/// A temporary failure stays pending this long from the first attempt (SPEC §2), then it is a
+/// soft bounce unless a delivery came first.
+pub const PENDING_WINDOW_MS: i64 = 72 * HOUR;
+
+/// Hard bounces for a permanent reason from this many different accounts…
+pub const GLOBAL_ACCOUNTS: usize = 3;
+
+/// …within this span make a global bounce (SPEC §2).
+pub const GLOBAL_WINDOW_MS: i64 = 60 * DAY;
+
+/// Who asks for an unbounce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// A user of the account, with the account's key.
+    Account,
+    /// The operator, with the admin key.
+    Operator,
+}
+
+impl Actor {
+    /// The name written to the audit trail and the history.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Actor::Account => "account",
+            Actor::Operator => "operator",
+        }
+    }
+}
+
+/// Whether an account-scope hard bounce of `reason` may be lifted by `actor` (SPEC §4): users
+/// lift content, spam, policy and other once the contact allow-listed the sending IPs; unknown
+/// user and mailbox full only the operator may lift, explicitly (`override_permanent`).
+pub fn may_unbounce(reason: Reason, actor: Actor, override_permanent: bool) -> Result<(), String> {
+    if !reason.is_permanent() {
+        return Ok(());
+    }
+    if actor == Actor::Operator && override_permanent {
+        return Ok(());
+    }
+    Err(format!(
+        "a hard bounce for {} cannot be unbounced by an account user: {}",
+        reason.as_str(),
+        remedy(reason)
+    ))
+}
+
+/// The remedy shown for a reason, in plain words (SPEC §3 tables).
+pub fn remedy(reason: Reason) -> &'static str {
+    match reason {
+        Reason::UnknownUser => {
+            "the address does not exist; fix the address (ask the contact for a new one) rather than \
+             sending again"
+        }
+        Reason::MailboxFull => {
+            "the mailbox is full, usually abandoned; ask the contact for another address"
+        }
+        Reason::Content | Reason::Spam | Reason::Policy | Reason::Other => {
+            "ask the contact to allow-list your sending IP addresses, then unbounce the contact"
+        }
+        Reason::RecipientUnavailable => {
+            "the recipient's server was unavailable; resend later to the affected contacts"
+        }
+        Reason::SecurityFilter => {
+            "a filter rejected the message for now; ask for allow-listing, then resend later"
+        }
+        Reason::SenderNotAuthorized => {
+            "your own SPF, DKIM or DMARC failed: your IT must authorise this system for your \
+             domain; then resend"
+        }
+        Reason::TemporaryFailure => "a temporary technical problem; resend later",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unbounce_allowed_for_content_spam_policy_other() {
+        for r in [Reason::Content, Reason::Spam, Reason::Policy, Reason::Other] {
+            assert_eq!(may_unbounce(r, Actor::Account, false), Ok(()));
+        }
+    }
+
+    #[test]
+    fn unbounce_refused_for_unknown_user_and_mailbox_full_naming_the_reason() {
+        for r in [Reason::UnknownUser, Reason::MailboxFull] {
+            let e = may_unbounce(r, Actor::Account, true).unwrap_err();
+            assert!(e.contains(r.as_str()), "{e}");
+            assert!(may_unbounce(r, Actor::Operator, false).is_err());
+            assert_eq!(may_unbounce(r, Actor::Operator, true), Ok(()));
+        }
+    }
+}

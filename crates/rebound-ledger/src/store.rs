@@ -1,0 +1,612 @@
+//! Storage: every SQL statement of the ledger, over sqlx's `Any` driver.
+//!
+//! The statements use only `$n` parameters, `ON CONFLICT … DO NOTHING` and `RETURNING`, which
+//! SQLite (3.35+) and PostgreSQL both read, so one code base serves both; the DDL is kept per
+//! database in `migrations/<database>/`.
+
+use rebound_classify::Reason;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
+use std::str::FromStr;
+
+use crate::derive::{AccountState, GlobalBounce, PermanentBounce};
+use crate::error::{LedgerError, Result};
+use crate::event::{Event, EventKind, parse_bounce_type};
+use crate::time::Timestamp;
+
+/// Schema migrations for SQLite, in order.
+const SQLITE_MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/sqlite/0001_ledger.sql"))];
+
+/// Opens (creating if needed) the database at `url` and brings its schema up to date.
+pub async fn open(url: &str) -> Result<AnyPool> {
+    sqlx::any::install_default_drivers();
+    let (url, migrations) = if let Some(rest) = url.strip_prefix("sqlite:") {
+        // Create the file when missing, like a user expects of an embedded database.
+        let url = if rest.contains("mode=") || rest.contains(":memory:") {
+            url.to_string()
+        } else if rest.contains('?') {
+            format!("{url}&mode=rwc")
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        (url, SQLITE_MIGRATIONS)
+    } else {
+        return Err(LedgerError::Invalid(format!(
+            "unsupported database URL {url:?}: use sqlite://PATH"
+        )));
+    };
+    let options = AnyConnectOptions::from_str(&url)?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(8)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                // WAL lets readers run beside the writer; FULL syncs every commit, so whatever
+                // was acknowledged survives a crash (SPEC §8).
+                for pragma in [
+                    "PRAGMA journal_mode = WAL",
+                    "PRAGMA synchronous = FULL",
+                    "PRAGMA busy_timeout = 10000",
+                ] {
+                    conn.execute(pragma).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await?;
+    migrate(&pool, migrations).await?;
+    Ok(pool)
+}
+
+async fn migrate(pool: &AnyPool, migrations: &'static [(i64, &'static str)]) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+        .await?;
+    let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_version")
+        .fetch_one(&mut *conn)
+        .await?;
+    for (version, sql) in migrations {
+        if current.is_some_and(|c| c >= *version) {
+            continue;
+        }
+        let mut tx = conn.begin().await?;
+        // Statements end with ";" at a line end; "--" comment lines are dropped first.
+        let text = strip_comments(sql);
+        for statement in text.split(";\n").map(str::trim).filter(|s| !s.is_empty()) {
+            let statement = statement.trim_end_matches(';').to_string();
+            tx.execute(sqlx::AssertSqlSafe(statement)).await?;
+        }
+        sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
+            .bind(*version)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+fn strip_comments(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    for line in sql.lines().filter(|l| !l.trim_start().starts_with("--")) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn event_from_row(row: &AnyRow) -> Result<Event> {
+    let kind: String = row.try_get("kind")?;
+    let kind = EventKind::parse(&kind)
+        .ok_or_else(|| LedgerError::Invalid(format!("stored event of unknown kind {kind:?}")))?;
+    let mut e = Event::new(kind, Timestamp(row.try_get("at")?), "");
+    e.id = row.try_get("id")?;
+    e.account_id = row.try_get("account_id")?;
+    e.address = row.try_get("address")?;
+    e.bounce_type = row
+        .try_get::<Option<String>, _>("bounce_type")?
+        .and_then(|t| parse_bounce_type(&t));
+    e.reason = row
+        .try_get::<Option<String>, _>("reason")?
+        .and_then(|r| Reason::parse(&r));
+    e.cause = row.try_get("cause")?;
+    e.status = row.try_get("status")?;
+    e.reply_code = row.try_get("reply_code")?;
+    e.diagnostic = row.try_get("diagnostic")?;
+    e.remote_mta = row.try_get("remote_mta")?;
+    e.message_id = row.try_get("message_id")?;
+    e.email_id = row.try_get("email_id")?;
+    e.source = row.try_get("source")?;
+    e.actor = row.try_get("actor")?;
+    e.note = row.try_get("note")?;
+    e.suppress_days = row.try_get("suppress_days")?;
+    e.dedup = row.try_get("dedup")?;
+    Ok(e)
+}
+
+/// Stores an event; `None` when an event with the same dedup key is already stored.
+pub async fn insert_event(
+    c: &mut AnyConnection,
+    e: &Event,
+    recorded_at: Timestamp,
+) -> Result<Option<i64>> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO events (account_id, address, at, kind, bounce_type, reason, cause, status, \
+         reply_code, diagnostic, remote_mta, message_id, email_id, source, actor, note, \
+         suppress_days, dedup, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+         ON CONFLICT (account_id, dedup) DO NOTHING RETURNING id",
+    )
+    .bind(e.account_id)
+    .bind(&e.address)
+    .bind(e.at.0)
+    .bind(e.kind.as_str())
+    .bind(e.bounce_type.map(|t| t.as_str()))
+    .bind(e.reason.map(Reason::as_str))
+    .bind(e.cause.as_deref())
+    .bind(e.status.as_deref())
+    .bind(e.reply_code.as_deref())
+    .bind(e.diagnostic.as_deref())
+    .bind(e.remote_mta.as_deref())
+    .bind(e.message_id.as_deref())
+    .bind(e.email_id.as_deref())
+    .bind(&e.source)
+    .bind(e.actor.as_deref())
+    .bind(e.note.as_deref())
+    .bind(e.suppress_days)
+    .bind(&e.dedup)
+    .bind(recorded_at.0)
+    .fetch_optional(&mut *c)
+    .await?;
+    Ok(id)
+}
+
+/// Every event of an address in an account, in time order.
+pub async fn events_of(c: &mut AnyConnection, account: i64, address: &str) -> Result<Vec<Event>> {
+    let rows = sqlx::query(
+        "SELECT id, account_id, address, at, kind, bounce_type, reason, cause, status, reply_code, \
+         diagnostic, remote_mta, message_id, email_id, source, actor, note, suppress_days, dedup \
+         FROM events WHERE address = $1 AND account_id = $2 ORDER BY at, id",
+    )
+    .bind(address)
+    .bind(account)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(event_from_row).collect()
+}
+
+/// Rewrites the derived state of an address in an account: expiry events, suppressions,
+/// pending windows.
+pub async fn write_account_state(
+    c: &mut AnyConnection,
+    account: i64,
+    address: &str,
+    stored: &[Event],
+    st: &AccountState,
+    now: Timestamp,
+) -> Result<()> {
+    // Expiry events: keep those still right, drop stale ones, add new ones.
+    for old in stored
+        .iter()
+        .filter(|e| e.source == crate::event::source::EXPIRY)
+    {
+        if !st
+            .expiries
+            .iter()
+            .any(|n| n.dedup == old.dedup && n.at == old.at)
+        {
+            sqlx::query("DELETE FROM events WHERE id = $1")
+                .bind(old.id)
+                .execute(&mut *c)
+                .await?;
+        }
+    }
+    for new in &st.expiries {
+        if !stored
+            .iter()
+            .any(|o| o.dedup == new.dedup && o.at == new.at)
+        {
+            insert_event(c, new, now).await?;
+        }
+    }
+    sqlx::query("DELETE FROM suppressions WHERE account_id = $1 AND address = $2")
+        .bind(account)
+        .bind(address)
+        .execute(&mut *c)
+        .await?;
+    let insert = "INSERT INTO suppressions (account_id, address, kind, reason, cause, since, until) \
+                  VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    if let Some(b) = &st.bounce {
+        sqlx::query(insert)
+            .bind(account)
+            .bind(address)
+            .bind("bounce")
+            .bind(b.reason.as_str())
+            .bind(b.cause.as_deref())
+            .bind(b.since.0)
+            .bind(b.until.map(|u| u.0))
+            .execute(&mut *c)
+            .await?;
+    }
+    if let Some(since) = st.complaint {
+        sqlx::query(insert)
+            .bind(account)
+            .bind(address)
+            .bind("complaint")
+            .bind(crate::gate::SPAM_REPORT)
+            .bind(Some("feedback"))
+            .bind(since.0)
+            .bind(None::<i64>)
+            .execute(&mut *c)
+            .await?;
+    }
+    sqlx::query("DELETE FROM pendings WHERE account_id = $1 AND address = $2")
+        .bind(account)
+        .bind(address)
+        .execute(&mut *c)
+        .await?;
+    for p in &st.pendings {
+        sqlx::query(
+            "INSERT INTO pendings (account_id, address, send_key, first_at, deadline) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(account)
+        .bind(address)
+        .bind(&p.send_key)
+        .bind(p.first_at.0)
+        .bind(p.deadline.0)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every permanent hard bounce of an address, in any account.
+pub async fn permanent_bounces(
+    c: &mut AnyConnection,
+    address: &str,
+) -> Result<Vec<PermanentBounce>> {
+    let rows = sqlx::query(
+        "SELECT at, account_id, reason FROM events WHERE address = $1 AND kind = 'bounce' \
+         AND bounce_type = 'hard' AND reason IN ('unknown_user', 'mailbox_full') ORDER BY at, id",
+    )
+    .bind(address)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let reason: String = row.try_get("reason")?;
+        out.push(PermanentBounce {
+            at: Timestamp(row.try_get("at")?),
+            account_id: row.try_get("account_id")?,
+            reason: Reason::parse(&reason).unwrap_or(Reason::UnknownUser),
+        });
+    }
+    Ok(out)
+}
+
+/// When the operator last lifted a global bounce of the address.
+pub async fn last_lift(c: &mut AnyConnection, address: &str) -> Result<Option<Timestamp>> {
+    let at: Option<i64> = sqlx::query_scalar("SELECT MAX(at) FROM global_lifts WHERE address = $1")
+        .bind(address)
+        .fetch_one(&mut *c)
+        .await?;
+    Ok(at.map(Timestamp))
+}
+
+/// Records an operator's lift of a global bounce.
+pub async fn insert_lift(
+    c: &mut AnyConnection,
+    address: &str,
+    at: Timestamp,
+    actor: &str,
+    note: Option<&str>,
+) -> Result<()> {
+    sqlx::query("INSERT INTO global_lifts (address, at, actor, note) VALUES ($1, $2, $3, $4)")
+        .bind(address)
+        .bind(at.0)
+        .bind(actor)
+        .bind(note)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// Writes or clears the global bounce of an address.
+pub async fn write_global(
+    c: &mut AnyConnection,
+    address: &str,
+    g: Option<&GlobalBounce>,
+) -> Result<()> {
+    sqlx::query("DELETE FROM global_bounces WHERE address = $1")
+        .bind(address)
+        .execute(&mut *c)
+        .await?;
+    if let Some(g) = g {
+        let accounts = g
+            .accounts
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        sqlx::query(
+            "INSERT INTO global_bounces (address, reason, since, accounts) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(address)
+        .bind(g.reason.as_str())
+        .bind(g.since.0)
+        .bind(accounts)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The global bounce of an address, if any.
+pub async fn global_of(
+    c: &mut AnyConnection,
+    address: &str,
+) -> Result<Option<(Reason, Timestamp)>> {
+    let row = sqlx::query("SELECT reason, since FROM global_bounces WHERE address = $1")
+        .bind(address)
+        .fetch_optional(&mut *c)
+        .await?;
+    row.map(|r| -> Result<_> {
+        let reason: String = r.try_get("reason")?;
+        Ok((
+            Reason::parse(&reason).unwrap_or(Reason::UnknownUser),
+            Timestamp(r.try_get("since")?),
+        ))
+    })
+    .transpose()
+}
+
+/// Appends to the audit trail.
+pub async fn audit(
+    c: &mut AnyConnection,
+    at: Timestamp,
+    actor: &str,
+    action: &str,
+    account: Option<i64>,
+    address: Option<&str>,
+    note: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit (at, actor, action, account_id, address, note) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(at.0)
+    .bind(actor)
+    .bind(action)
+    .bind(account)
+    .bind(address)
+    .bind(note)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// Creates an account; returns its id.
+pub async fn insert_account(
+    c: &mut AnyConnection,
+    name: &str,
+    key_hash: &str,
+    at: Timestamp,
+) -> Result<i64> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO accounts (name, key_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(name)
+    .bind(key_hash)
+    .bind(at.0)
+    .fetch_one(&mut *c)
+    .await?;
+    Ok(id)
+}
+
+/// Every account: id, name, key hash, created.
+pub async fn accounts(c: &mut AnyConnection) -> Result<Vec<(i64, String, String, Timestamp)>> {
+    let rows = sqlx::query("SELECT id, name, key_hash, created_at FROM accounts ORDER BY id")
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("name")?,
+                r.try_get("key_hash")?,
+                Timestamp(r.try_get("created_at")?),
+            ))
+        })
+        .collect()
+}
+
+/// Logs one recipient of a send.
+pub async fn insert_send(
+    c: &mut AnyConnection,
+    account: i64,
+    address: &str,
+    message_id: Option<&str>,
+    email_id: Option<&str>,
+    at: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sends (account_id, address, message_id, email_id, at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(account)
+    .bind(address)
+    .bind(message_id)
+    .bind(email_id)
+    .bind(at.0)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// The sends of an account with this Message-ID: (address, email id).
+pub async fn sends_by_message_id(
+    c: &mut AnyConnection,
+    account: i64,
+    message_id: &str,
+) -> Result<Vec<(String, Option<String>)>> {
+    let rows = sqlx::query(
+        "SELECT address, email_id FROM sends WHERE account_id = $1 AND message_id = $2",
+    )
+    .bind(account)
+    .bind(message_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("address")?, r.try_get("email_id")?)))
+        .collect()
+}
+
+/// Stores a raw message; `None` when the account already has these exact bytes.
+pub async fn insert_message(
+    c: &mut AnyConnection,
+    account: i64,
+    sha256: &str,
+    bytes: &[u8],
+    at: Timestamp,
+) -> Result<Option<i64>> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO messages (account_id, sha256, bytes, received_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (account_id, sha256) DO NOTHING RETURNING id",
+    )
+    .bind(account)
+    .bind(sha256)
+    .bind(bytes)
+    .bind(at.0)
+    .fetch_optional(&mut *c)
+    .await?;
+    Ok(id)
+}
+
+/// (account, address) pairs with a pending window that ends at or before `now`.
+pub async fn due_pendings(c: &mut AnyConnection, now: Timestamp) -> Result<Vec<(i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT account_id, address FROM pendings WHERE deadline <= $1 ORDER BY account_id, address",
+    )
+    .bind(now.0)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("account_id")?, r.try_get("address")?)))
+        .collect()
+}
+
+/// One suppression row as listed and exported.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SuppressionRow {
+    /// The address.
+    pub address: String,
+    /// account or global.
+    pub scope: &'static str,
+    /// The reason (or `spam_report`).
+    pub reason: String,
+    /// The fine cause, for account bounces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// Since when.
+    pub since: Timestamp,
+    /// Until when (time-limited), if ever.
+    pub until: Option<Timestamp>,
+}
+
+/// Account suppressions (bounces and complaints, active at `now`) after `cursor` (an address),
+/// at most `limit`, optionally of one reason.
+pub async fn account_suppressions(
+    c: &mut AnyConnection,
+    account: i64,
+    reason: Option<&str>,
+    cursor: &str,
+    limit: i64,
+    now: Timestamp,
+) -> Result<Vec<SuppressionRow>> {
+    let rows = sqlx::query(
+        "SELECT address, reason, cause, since, until FROM suppressions WHERE account_id = $1 \
+         AND address > $2 AND ($3 = '' OR reason = $3) AND (until IS NULL OR until > $4) \
+         ORDER BY address, kind LIMIT $5",
+    )
+    .bind(account)
+    .bind(cursor)
+    .bind(reason.unwrap_or(""))
+    .bind(now.0)
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SuppressionRow {
+                address: r.try_get("address")?,
+                scope: "account",
+                reason: r.try_get("reason")?,
+                cause: r.try_get("cause")?,
+                since: Timestamp(r.try_get("since")?),
+                until: r.try_get::<Option<i64>, _>("until")?.map(Timestamp),
+            })
+        })
+        .collect()
+}
+
+/// Global bounces after `cursor`, at most `limit`, optionally of one reason.
+pub async fn global_suppressions(
+    c: &mut AnyConnection,
+    reason: Option<&str>,
+    cursor: &str,
+    limit: i64,
+) -> Result<Vec<SuppressionRow>> {
+    let rows = sqlx::query(
+        "SELECT address, reason, since FROM global_bounces WHERE address > $1 \
+         AND ($2 = '' OR reason = $2) ORDER BY address LIMIT $3",
+    )
+    .bind(cursor)
+    .bind(reason.unwrap_or(""))
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SuppressionRow {
+                address: r.try_get("address")?,
+                scope: "global",
+                reason: r.try_get("reason")?,
+                cause: None,
+                since: Timestamp(r.try_get("since")?),
+                until: None,
+            })
+        })
+        .collect()
+}
+
+/// Every suppression row (for the gate at start): (account or None for global, address,
+/// kind, reason, until).
+pub async fn all_suppressions(
+    c: &mut AnyConnection,
+) -> Result<Vec<(Option<i64>, String, String, String, Option<i64>)>> {
+    let mut out = Vec::new();
+    let rows = sqlx::query("SELECT account_id, address, kind, reason, until FROM suppressions")
+        .fetch_all(&mut *c)
+        .await?;
+    for r in rows {
+        out.push((
+            Some(r.try_get("account_id")?),
+            r.try_get("address")?,
+            r.try_get("kind")?,
+            r.try_get("reason")?,
+            r.try_get("until")?,
+        ));
+    }
+    let rows = sqlx::query("SELECT address, reason FROM global_bounces")
+        .fetch_all(&mut *c)
+        .await?;
+    for r in rows {
+        out.push((
+            None,
+            r.try_get("address")?,
+            "global".into(),
+            r.try_get("reason")?,
+            None,
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,247 @@
+//! A `rebound serve` process on a temporary SQLite file, and a tiny HTTP/1.1 client, for
+//! black-box tests.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+/// The admin key the test servers run with.
+pub const ADMIN: &str = "test-admin-key";
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh directory for one test's database.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("serve-{name}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A running server.
+pub struct Server {
+    child: Child,
+    /// host:port
+    pub addr: String,
+    /// The database URL.
+    pub db: String,
+}
+
+impl Server {
+    /// Starts `rebound serve` on `db` with extra flags; waits until it listens.
+    pub fn start(db: &str, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rebound"))
+            .args(["serve", "--db", db, "--http", "127.0.0.1:0"])
+            .args(extra)
+            .env("REBOUND_ADMIN_KEY", ADMIN)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("rebound serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no listening line: {line:?}"))
+            .to_string();
+        Server {
+            child,
+            addr,
+            db: db.to_string(),
+        }
+    }
+
+    /// A server on a new database in a fresh directory.
+    pub fn fresh(name: &str, extra: &[&str]) -> Server {
+        let db = format!("sqlite://{}", temp_dir(name).join("rebound.db").display());
+        Server::start(&db, extra)
+    }
+
+    /// Kills the process at once (SIGKILL), like a crash.
+    pub fn kill(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.db.clone()
+    }
+
+    /// Sends a request; returns status and body.
+    pub fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        content_type: &str,
+        body: &[u8],
+    ) -> (u16, Vec<u8>) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        if let Some(k) = key {
+            head.push_str(&format!("Authorization: Bearer {k}\r\n"));
+        }
+        if !body.is_empty() {
+            head.push_str(&format!("Content-Type: {content_type}\r\n"));
+        }
+        head.push_str("\r\n");
+        s.write_all(head.as_bytes()).unwrap();
+        s.write_all(body).unwrap();
+        let mut resp = Vec::new();
+        s.read_to_end(&mut resp).unwrap();
+        parse_response(&resp)
+    }
+
+    /// A JSON request; returns status and the JSON body (Null when empty).
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        let (status, resp) = self.raw(method, path, key, "application/json", &bytes);
+        let json = if resp.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&resp).unwrap_or_else(|e| {
+                panic!(
+                    "{method} {path}: {status} not JSON ({e}): {}",
+                    String::from_utf8_lossy(&resp)
+                )
+            })
+        };
+        assert!(status < 500, "{method} {path} gave {status}: {json}");
+        (status, json)
+    }
+
+    /// Creates an account; returns its key.
+    pub fn account(&self, name: &str) -> (i64, String) {
+        let (st, v) = self.call(
+            "POST",
+            "/api/v1/accounts",
+            Some(ADMIN),
+            Some(serde_json::json!({"name": name})),
+        );
+        assert_eq!(st, 201, "{v}");
+        (
+            v["id"].as_i64().unwrap(),
+            v["api_key"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// Posts a delivery result, asserting success.
+    pub fn event(&self, key: &str, body: Value) -> Value {
+        let (st, v) = self.call("POST", "/api/v1/events", Some(key), Some(body));
+        assert_eq!(st, 200, "{v}");
+        v
+    }
+
+    /// The contact view.
+    pub fn contact(&self, key: &str, address: &str) -> Value {
+        let (st, v) = self.call(
+            "GET",
+            &format!("/api/v1/contacts/{address}"),
+            Some(key),
+            None,
+        );
+        assert_eq!(st, 200, "{v}");
+        v
+    }
+
+    /// Posts a raw message to /bounces.
+    pub fn bounce(&self, key: &str, message: &str) -> Value {
+        let (st, body) = self.raw(
+            "POST",
+            "/api/v1/bounces",
+            Some(key),
+            "message/rfc822",
+            message.as_bytes(),
+        );
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(st, 200, "{v}");
+        v
+    }
+
+    /// Sets the test clock (the server must run with --test-clock).
+    pub fn set_clock(&self, now: &str) {
+        let (st, v) = self.call(
+            "PUT",
+            "/api/v1/clock",
+            Some(ADMIN),
+            Some(serde_json::json!({"now": now})),
+        );
+        assert_eq!(st, 200, "{v}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Status and body of an HTTP/1.1 response (Content-Length, chunked, or read to close).
+fn parse_response(resp: &[u8]) -> (u16, Vec<u8>) {
+    let split = resp
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("response head");
+    let head = String::from_utf8_lossy(&resp[..split]).to_ascii_lowercase();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let mut body = resp[split + 4..].to_vec();
+    if head.contains("transfer-encoding: chunked") {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        while let Some(nl) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size =
+                usize::from_str_radix(String::from_utf8_lossy(&rest[..nl]).trim(), 16).unwrap_or(0);
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[nl + 2..nl + 2 + size]);
+            rest = &rest[nl + 2 + size + 2..];
+        }
+        body = out;
+    }
+    (status, body)
+}
+
+/// A multipart/report DSN (RFC 3464) written for these tests.
+pub fn dsn(recipient: &str, status: &str, diagnostic: &str, original_message_id: &str) -> String {
+    let action = if status.starts_with('4') {
+        "delayed"
+    } else {
+        "failed"
+    };
+    format!(
+        "From: MAILER-DAEMON@mx.sender.test\r\nTo: bounces@sender.test\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+Message-ID: <dsn-{recipient}-{status}@mx.sender.test>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n\
+--b1\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n\
+--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.sender.test\r\n\r\n\
+Final-Recipient: rfc822; {recipient}\r\nAction: {action}\r\nStatus: {status}\r\n\
+Remote-MTA: dns; mx.recipient.test\r\nDiagnostic-Code: smtp; {diagnostic}\r\n\r\n\
+--b1\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: news@sender.test\r\nTo: {recipient}\r\n\
+Subject: Our news\r\nMessage-ID: <{original_message_id}>\r\n\r\n--b1--\r\n"
+    )
+}
