@@ -78,6 +78,8 @@ pub mod source {
     pub const SEND: &str = "send";
     /// Written by the ledger when a pending window ran out (derived; recomputed).
     pub const EXPIRY: &str = "expiry";
+    /// An imported suppression list.
+    pub const IMPORT: &str = "import";
     /// A user or operator action.
     pub const ACTION: &str = "action";
 }

@@ -456,6 +456,36 @@ impl Ledger {
         })
     }
 
+    /// Imports an existing suppression list (e.g. from another system) as hard bounces at
+    /// their original times; each row counts like any bounce, idempotently.
+    pub async fn import_hard_bounces(
+        &self,
+        account: i64,
+        rows: &[(String, Reason, Timestamp)],
+    ) -> Result<usize> {
+        let mut recorded = 0;
+        for chunk in rows.chunks(5_000) {
+            let mut events = Vec::with_capacity(chunk.len());
+            for (address, reason, at) in chunk {
+                let mut e = Event::new(EventKind::Bounce, *at, source::IMPORT);
+                e.account_id = account;
+                e.address = canonical(address)?;
+                e.bounce_type = Some(rebound_classify::BounceType::Hard);
+                e.reason = Some(*reason);
+                e.suppress_days = self.policy.suppress_days(*reason).map(i64::from);
+                e.dedup = format!("import:{}:{}", e.address, at.0);
+                events.push(e);
+            }
+            recorded += self
+                .apply(events)
+                .await?
+                .iter()
+                .filter(|a| a.recorded)
+                .count();
+        }
+        Ok(recorded)
+    }
+
     /// Stores events and recomputes what they touch, in one transaction.
     async fn apply(&self, events: Vec<Event>) -> Result<Vec<Applied>> {
         let _w = self.write.lock().await;
@@ -475,27 +505,42 @@ impl Ledger {
                 recorded: id.is_some(),
             });
         }
+        // The global rule reads permanent hard bounces only (and lifts, which go elsewhere).
+        let global: BTreeSet<&str> = out
+            .iter()
+            .filter(|a| a.recorded && a.event.is_permanent_hard_bounce())
+            .map(|a| a.event.address.as_str())
+            .collect();
         let mut updates = Vec::new();
         for (account, address) in &touched {
-            updates.push(self.recompute(&mut tx, *account, address, now).await?);
+            let with_global = global.contains(address.as_str());
+            updates.push(
+                self.recompute(&mut tx, *account, address, now, with_global)
+                    .await?,
+            );
         }
         tx.commit().await?;
         self.publish(updates);
         Ok(out)
     }
 
-    /// Recomputes one address in one account, and the address's global state.
+    /// Recomputes one address in one account, and (`with_global`) the address's global state.
     async fn recompute(
         &self,
         c: &mut AnyConnection,
         account: i64,
         address: &str,
         now: Timestamp,
+        with_global: bool,
     ) -> Result<GateUpdate> {
         let stored = store::events_of(c, account, address).await?;
         let st = derive::account_state(&stored, now);
         store::write_account_state(c, account, address, &stored, &st, now).await?;
-        let global = self.recompute_global(c, address).await?;
+        let global = if with_global {
+            Some(self.recompute_global(c, address).await?)
+        } else {
+            None
+        };
         Ok(GateUpdate {
             account: Some((account, block_of(&st))),
             address: address.to_string(),
@@ -521,7 +566,9 @@ impl Ledger {
             if let Some((account, block)) = u.account {
                 g.set_account(account, &u.address, block);
             }
-            g.set_global(&u.address, u.global.map(|g| g.reason));
+            if let Some(global) = u.global {
+                g.set_global(&u.address, global.map(|g| g.reason));
+            }
         }
     }
 
@@ -534,7 +581,10 @@ impl Ledger {
         let due = store::due_pendings(&mut tx, now).await?;
         let mut updates = Vec::new();
         for (account, address) in &due {
-            updates.push(self.recompute(&mut tx, *account, address, now).await?);
+            updates.push(
+                self.recompute(&mut tx, *account, address, now, false)
+                    .await?,
+            );
         }
         tx.commit().await?;
         self.publish(updates);
@@ -668,7 +718,9 @@ impl Ledger {
                 note,
             )
             .await?;
-            let update = self.recompute(&mut tx, account, &address, now).await?;
+            let update = self
+                .recompute(&mut tx, account, &address, now, false)
+                .await?;
             tx.commit().await?;
             self.publish(vec![update]);
         }
@@ -702,7 +754,7 @@ impl Ledger {
         self.publish(vec![GateUpdate {
             account: None,
             address,
-            global,
+            global: Some(global),
         }]);
         Ok(())
     }
@@ -828,7 +880,8 @@ fn csv_field(s: &str) -> String {
 struct GateUpdate {
     account: Option<(i64, AccountBlock)>,
     address: String,
-    global: Option<GlobalBounce>,
+    /// `Some` when the global state was recomputed.
+    global: Option<Option<GlobalBounce>>,
 }
 
 fn block_of(st: &AccountState) -> AccountBlock {
