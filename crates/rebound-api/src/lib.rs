@@ -53,6 +53,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/sends", post(post_send))
         .route("/contacts/{address}", get(get_contact))
         .route("/contacts/{address}/unbounce", post(unbounce))
+        .route(
+            "/contact-records/{id}",
+            get(get_contact_record).put(put_contact_record),
+        )
+        .route("/audit", get(audit))
         .route("/check", post(check))
         .route("/suppressions", get(suppressions))
         .route("/suppressions.csv", get(suppressions_csv))
@@ -229,6 +234,51 @@ async fn get_contact(
     Path(address): Path<String>,
 ) -> Result<Response, ApiError> {
     Ok(Json(s.ledger.contact(c.account, &address).await?).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactRecordBody {
+    address: String,
+}
+
+async fn put_contact_record(
+    State(s): Shared,
+    c: AccountCaller,
+    Path(id): Path<String>,
+    b: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let b: ContactRecordBody = body(b)?;
+    let view = s
+        .ledger
+        .put_contact_record(c.account, &id, &b.address)
+        .await?;
+    Ok(Json(json!({ "id": id, "contact": view })).into_response())
+}
+
+async fn get_contact_record(
+    State(s): Shared,
+    c: AccountCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let view = s.ledger.contact_record(c.account, &id).await?;
+    Ok(Json(json!({ "id": id, "contact": view })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitQuery {
+    limit: Option<i64>,
+}
+
+async fn audit(
+    State(s): Shared,
+    _: Admin,
+    q: Result<Query<LimitQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let q = query(q)?;
+    let entries = s.ledger.audit_log(q.limit.unwrap_or(100)).await?;
+    Ok(Json(json!({ "audit": entries })).into_response())
 }
 
 #[derive(Deserialize, Default)]

@@ -673,6 +673,48 @@ impl Ledger {
         })
     }
 
+    /// Sets the address of a contact record (the account's own id for a person) and returns
+    /// the contact as it now stands: the new address's bounces apply, the old one's do not.
+    pub async fn put_contact_record(
+        &self,
+        account: i64,
+        id: &str,
+        address: &str,
+    ) -> Result<ContactView> {
+        if id.is_empty() || id.len() > 200 {
+            return Err(LedgerError::Invalid(
+                "a contact id is 1 to 200 characters".into(),
+            ));
+        }
+        let address = canonical(address)?;
+        {
+            let _w = self.write.lock().await;
+            let mut tx = self.pool.begin().await?;
+            store::put_contact(&mut tx, account, id, &address, self.clock.now()).await?;
+            tx.commit().await?;
+        }
+        self.contact(account, &address).await
+    }
+
+    /// The contact a record names, through its current address.
+    pub async fn contact_record(&self, account: i64, id: &str) -> Result<ContactView> {
+        let mut c = self.pool.acquire().await?;
+        let address = store::contact_address(&mut c, account, id).await?;
+        drop(c);
+        match address {
+            Some(a) => self.contact(account, &a).await,
+            None => Err(LedgerError::NotFound(format!(
+                "no contact record {id:?} in this account"
+            ))),
+        }
+    }
+
+    /// The audit trail, newest first.
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<store::AuditEntry>> {
+        let mut c = self.pool.acquire().await?;
+        store::audit_log(&mut c, limit.clamp(1, 10_000)).await
+    }
+
     /// Lifts an account's hard bounce of an address (SPEC §4).
     pub async fn unbounce(
         &self,

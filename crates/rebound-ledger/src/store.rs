@@ -15,8 +15,10 @@ use crate::event::{Event, EventKind, parse_bounce_type};
 use crate::time::Timestamp;
 
 /// Schema migrations for SQLite, in order.
-const SQLITE_MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/sqlite/0001_ledger.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_ledger.sql")),
+    (2, include_str!("../migrations/sqlite/0002_contacts.sql")),
+];
 
 /// Opens (creating if needed) the database at `url` and brings its schema up to date.
 pub async fn open(url: &str) -> Result<AnyPool> {
@@ -609,4 +611,81 @@ pub async fn all_suppressions(
         ));
     }
     Ok(out)
+}
+
+/// Sets a contact record's address (creating the record).
+pub async fn put_contact(
+    c: &mut AnyConnection,
+    account: i64,
+    id: &str,
+    address: &str,
+    at: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO contacts (account_id, contact_id, address, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (account_id, contact_id) DO UPDATE SET address = excluded.address, updated_at = excluded.updated_at",
+    )
+    .bind(account)
+    .bind(id)
+    .bind(address)
+    .bind(at.0)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// The address of a contact record.
+pub async fn contact_address(
+    c: &mut AnyConnection,
+    account: i64,
+    id: &str,
+) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT address FROM contacts WHERE account_id = $1 AND contact_id = $2",
+        )
+        .bind(account)
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?,
+    )
+}
+
+/// One audit entry.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditEntry {
+    /// When.
+    pub at: Timestamp,
+    /// account or operator.
+    pub actor: String,
+    /// What was done.
+    pub action: String,
+    /// In which account.
+    pub account_id: Option<i64>,
+    /// On which address.
+    pub address: Option<String>,
+    /// Why, as given.
+    pub note: Option<String>,
+}
+
+/// The newest audit entries first, at most `limit`.
+pub async fn audit_log(c: &mut AnyConnection, limit: i64) -> Result<Vec<AuditEntry>> {
+    let rows = sqlx::query(
+        "SELECT at, actor, action, account_id, address, note FROM audit ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                at: Timestamp(r.try_get("at")?),
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                account_id: r.try_get("account_id")?,
+                address: r.try_get("address")?,
+                note: r.try_get("note")?,
+            })
+        })
+        .collect()
 }

@@ -492,13 +492,44 @@ fn idempotency_same_bounce_or_event_twice_counts_once() {
 }
 
 #[test]
-fn bounces_belong_to_the_address_in_any_spelling() {
+fn bounces_belong_to_the_address_not_the_contact_record() {
     let s = Server::fresh("address", &["--test-clock", T0]);
     let (_, k) = s.account("a");
     unknown_user(&s, &k, "<Old.Address@Example.TEST>", T0);
-    assert_eq!(s.contact(&k, "old.address@example.test")["eligible"], false);
-    // The contact's new address carries none of the old one's bounces.
-    assert_eq!(s.contact(&k, "new.address@example.test")["eligible"], true);
+    unknown_user(&s, &k, "taken@example.test", T0);
+    let put = |address: &str| {
+        let (st, v) = s.call(
+            "PUT",
+            "/api/v1/contact-records/crm-42",
+            Some(&k),
+            Some(json!({"address": address})),
+        );
+        assert_eq!(st, 200, "{v}");
+        v["contact"].clone()
+    };
+    assert_eq!(
+        put("old.address@example.test")["eligible"],
+        false,
+        "any spelling of the address"
+    );
+    // A new address carries none of the old one's bounces…
+    let c = put("new.address@example.test");
+    assert_eq!(
+        (c["eligible"].clone(), c["email_hard_bounce_reason"].clone()),
+        (json!(true), Value::Null)
+    );
+    // …and moving to an address that already bounced makes the contact ineligible.
+    put("taken@example.test");
+    let (_, v) = s.call("GET", "/api/v1/contact-records/crm-42", Some(&k), None);
+    assert_eq!(
+        (
+            v["contact"]["address"].clone(),
+            v["contact"]["eligible"].clone()
+        ),
+        (json!("taken@example.test"), json!(false))
+    );
+    let (st, _) = s.call("GET", "/api/v1/contact-records/nobody", Some(&k), None);
+    assert_eq!(st, 404);
 }
 
 #[test]
