@@ -734,3 +734,31 @@ fn openapi_metrics_and_health_are_served() {
     assert_eq!(st, 200);
     assert!(m.contains("rebound_check_addresses_total 1"), "{m}");
 }
+
+#[test]
+fn pending_sweeper_turns_windows_into_soft_bounces_on_time() {
+    // The system clock and a one-second sweeper: nobody asks, the soft bounce appears.
+    let s = Server::fresh("sweeper", &["--sweep-interval", "1"]);
+    let (_, k) = s.account("a");
+    let now = rebound_ledger::Clock::system().now();
+    let at = now
+        .plus(-72 * rebound_ledger::time::HOUR + 2_000)
+        .to_rfc3339();
+    s.event(&k, json!({"recipient": "wait@example.test", "reply": "452 4.2.2 Mailbox full, try later", "at": at}));
+    assert_eq!(
+        kinds(&s.contact(&k, "wait@example.test")),
+        ["pending/pending"]
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let k2 = kinds(&s.contact(&k, "wait@example.test"));
+        if k2 == ["pending/pending", "bounce/soft"] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no soft bounce after the window: {k2:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+}
