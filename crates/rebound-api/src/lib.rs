@@ -215,7 +215,7 @@ async fn post_send(
     if b.recipients.is_empty() {
         return Err(ApiError::bad_request("recipients is empty"));
     }
-    let applied = s
+    let sends = s
         .ledger
         .record_send(
             c.account,
@@ -225,7 +225,8 @@ async fn post_send(
             b.at,
         )
         .await?;
-    Ok(Json(json!({ "recorded": applied.len() })).into_response())
+    let recorded = sends.iter().filter(|x| x.recorded).count();
+    Ok(Json(json!({ "recorded": recorded, "sends": sends })).into_response())
 }
 
 async fn get_contact(

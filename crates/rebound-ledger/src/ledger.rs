@@ -22,6 +22,7 @@ use crate::gate::{self, AccountBlock, Decision, Gate, Scope};
 use crate::rules::{self, Actor};
 use crate::store::{self, SuppressionRow};
 use crate::time::{Clock, Timestamp};
+use crate::verp::Verp;
 
 /// The ledger: storage, the gate, the policy and the clock.
 pub struct Ledger {
@@ -31,6 +32,30 @@ pub struct Ledger {
     write: Mutex<()>,
     clock: Clock,
     policy: Policy,
+    verp: Verp,
+    bounce_domains: Vec<String>,
+}
+
+/// One recipient of a logged send.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoggedSend {
+    /// The canonical address.
+    pub recipient: String,
+    /// false when the same send was already logged.
+    pub recorded: bool,
+    /// The send's id (what its VERP return path names).
+    pub send_id: Option<i64>,
+    /// The VERP return path to send it with, at the first bounce domain.
+    pub return_path: Option<String>,
+}
+
+/// What became of a message the SMTP receiver accepted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Processed {
+    /// applied, unmatched or failed.
+    pub state: &'static str,
+    /// The accounts it was applied to, with how it was matched.
+    pub applied: Vec<Ingested>,
 }
 
 /// A new account and its key (shown once; only its hash is stored).
@@ -178,7 +203,17 @@ impl Ledger {
     /// Opens the ledger at a database URL (`sqlite://rebound.db`).
     pub async fn open(url: &str, policy: Policy, clock: Clock) -> Result<Ledger> {
         let pool = store::open(url).await?;
+        let secret = {
+            let mut raw = [0u8; 32];
+            getrandom::fill(&mut raw)
+                .map_err(|e| LedgerError::Invalid(format!("no randomness: {e}")))?;
+            let fresh: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+            let mut c = pool.acquire().await?;
+            store::setting_or_insert(&mut c, "verp_secret", &fresh).await?
+        };
         let ledger = Ledger {
+            verp: Verp::new(secret.as_bytes()),
+            bounce_domains: vec!["bounces.localhost".into()],
             pool,
             gate: RwLock::new(Gate::default()),
             keys: RwLock::new(HashMap::new()),
@@ -218,6 +253,21 @@ impl Ledger {
         keys.clear();
         keys.extend(accounts.into_iter().map(|(id, _, hash, _)| (hash, id)));
         Ok(())
+    }
+
+    /// Sets the bounce domains (VERP return paths are at the first; the receiver accepts all).
+    pub fn set_bounce_domains(&mut self, domains: Vec<String>) {
+        if !domains.is_empty() {
+            self.bounce_domains = domains
+                .into_iter()
+                .map(|d| d.to_ascii_lowercase())
+                .collect();
+        }
+    }
+
+    /// The bounce domains.
+    pub fn bounce_domains(&self) -> &[String] {
+        &self.bounce_domains
     }
 
     /// The clock.
@@ -352,7 +402,8 @@ impl Ledger {
         Ok(applied.remove(0))
     }
 
-    /// Logs a send: one `sent` event per recipient, and the Message-ID for matching bounces.
+    /// Logs a send: one `sent` event per recipient, the Message-ID for matching bounces, and
+    /// a signed VERP return path per recipient.
     pub async fn record_send(
         &self,
         account: i64,
@@ -360,7 +411,7 @@ impl Ledger {
         message_id: Option<&str>,
         email_id: Option<&str>,
         at: Option<Timestamp>,
-    ) -> Result<Vec<Applied>> {
+    ) -> Result<Vec<LoggedSend>> {
         let at = at.unwrap_or_else(|| self.clock.now());
         let message_id = message_id.map(bare_message_id);
         let mut events = Vec::with_capacity(recipients.len());
@@ -381,17 +432,21 @@ impl Ledger {
         let _w = self.write.lock().await;
         let mut tx = self.pool.begin().await?;
         let mut out = Vec::with_capacity(events.len());
-        for mut e in events {
-            let id = store::insert_event(&mut tx, &e, self.clock.now()).await?;
-            if let Some(id) = id {
-                e.id = id;
+        for e in events {
+            let recorded = store::insert_event(&mut tx, &e, self.clock.now())
+                .await?
+                .is_some();
+            let send_id = if recorded {
                 let (m, em) = (e.message_id.as_deref(), e.email_id.as_deref());
-                store::insert_send(&mut tx, account, &e.address, m, em, at).await?;
-            }
-            out.push(Applied {
-                recipient: e.address.clone(),
-                event: e,
-                recorded: id.is_some(),
+                Some(store::insert_send(&mut tx, account, &e.address, m, em, at).await?)
+            } else {
+                None
+            };
+            out.push(LoggedSend {
+                recipient: e.address,
+                recorded,
+                send_id,
+                return_path: send_id.map(|id| self.verp.return_path(id, &self.bounce_domains[0])),
             });
         }
         tx.commit().await?;
@@ -401,17 +456,32 @@ impl Ledger {
     /// Reads a raw message (`POST /bounces`), stores it, matches it to its send by the quoted
     /// original Message-ID, and applies every recipient it speaks of.
     pub async fn ingest_message(&self, account: i64, bytes: &[u8]) -> Result<Ingested> {
+        self.ingest(account, bytes, None).await
+    }
+
+    /// [`Ledger::ingest_message`], with the send already known (from a VERP return path).
+    async fn ingest(
+        &self,
+        account: i64,
+        bytes: &[u8],
+        via: Option<store::Send>,
+    ) -> Result<Ingested> {
         let report = rebound_parse::parse(bytes);
         let sha = sha256_hex(bytes);
         let now = self.clock.now();
         let original = report.original_message_id.as_deref().map(bare_message_id);
-        let sends = match &original {
-            Some(id) => {
+        let (sends, how) = match (&via, &original) {
+            (Some(send), _) => (vec![(send.address.clone(), send.email_id.clone())], "verp"),
+            (None, Some(id)) => {
                 let mut c = self.pool.acquire().await?;
-                store::sends_by_message_id(&mut c, account, id).await?
+                (
+                    store::sends_by_message_id(&mut c, account, id).await?,
+                    "message_id",
+                )
             }
-            None => Vec::new(),
+            (None, None) => (Vec::new(), ""),
         };
+        let original = original.or_else(|| via.as_ref().and_then(|s| s.message_id.clone()));
         let email_id = sends.iter().find_map(|(_, e)| e.clone());
         let mut events = Vec::new();
         let mut skipped = Vec::new();
@@ -448,12 +518,84 @@ impl Ledger {
         Ok(Ingested {
             engine: report.engine,
             original_message_id: original,
-            matched: (!sends.is_empty()).then_some("message_id"),
+            matched: (!sends.is_empty()).then_some(how),
             email_id,
             new_message,
             records,
             skipped,
         })
+    }
+
+    /// Stores a message the SMTP receiver accepted, durably, before it answers 250.
+    pub async fn receive(&self, mail_from: &str, rcpt_to: &[String], bytes: &[u8]) -> Result<i64> {
+        let _w = self.write.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let id =
+            store::insert_inbound(&mut tx, self.clock.now(), mail_from, rcpt_to, bytes).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Applies a received message: to the exact send its VERP recipient names, else to the
+    /// sends whose Message-ID it quotes (in whichever account), else it stays unmatched.
+    pub async fn process_inbound(&self, id: i64) -> Result<Processed> {
+        let mut c = self.pool.acquire().await?;
+        let Some((rcpts, bytes)) = store::inbound(&mut c, id).await? else {
+            return Err(LedgerError::NotFound(format!("no inbound message {id}")));
+        };
+        let mut via = None;
+        for r in &rcpts {
+            if let Some(send) = self.verp.decode(r, &self.bounce_domains) {
+                via = store::send_by_id(&mut c, send).await?;
+                if via.is_some() {
+                    break;
+                }
+            }
+        }
+        drop(c);
+        let mut applied = Vec::new();
+        let mut account = None;
+        if let Some(send) = via {
+            account = Some(send.account_id);
+            applied.push(self.ingest(send.account_id, &bytes, Some(send)).await?);
+        } else if let Some(original) = rebound_parse::parse(&bytes).original_message_id {
+            let mut c = self.pool.acquire().await?;
+            let sends = store::sends_by_message_id_any(&mut c, &bare_message_id(&original)).await?;
+            drop(c);
+            let accounts: BTreeSet<i64> = sends.iter().map(|s| s.account_id).collect();
+            account = accounts.first().copied();
+            for a in accounts {
+                applied.push(self.ingest(a, &bytes, None).await?);
+            }
+        }
+        let state = if applied.is_empty() {
+            "unmatched"
+        } else {
+            "applied"
+        };
+        let note =
+            (applied.is_empty()).then_some("no valid VERP address and no known Message-ID quoted");
+        let _w = self.write.lock().await;
+        let mut c = self.pool.acquire().await?;
+        store::set_inbound_state(&mut c, id, state, account, note).await?;
+        Ok(Processed { state, applied })
+    }
+
+    /// Applies every received message not yet processed (after a crash); returns how many.
+    pub async fn process_received(&self) -> Result<usize> {
+        let mut c = self.pool.acquire().await?;
+        let ids = store::inbound_in_state(&mut c, "received").await?;
+        drop(c);
+        for id in &ids {
+            self.process_inbound(*id).await?;
+        }
+        Ok(ids.len())
+    }
+
+    /// Inbound messages by state.
+    pub async fn inbound_counts(&self) -> Result<Vec<(String, i64)>> {
+        let mut c = self.pool.acquire().await?;
+        store::inbound_counts(&mut c).await
     }
 
     /// Imports an existing suppression list (e.g. from another system) as hard bounces at

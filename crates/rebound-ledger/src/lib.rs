@@ -19,13 +19,14 @@ mod ledger;
 pub mod rules;
 pub mod store;
 pub mod time;
+pub mod verp;
 
 pub use error::{LedgerError, Result};
 pub use event::{Event, EventKind};
 pub use gate::{Decision, Scope};
 pub use ledger::{
-    Applied, ContactView, DeliveryResult, Ingested, Ledger, NewAccount, Page, Skipped,
-    SuppressionView, UnbounceHint, sha256_hex,
+    Applied, ContactView, DeliveryResult, Ingested, Ledger, LoggedSend, NewAccount, Page,
+    Processed, Skipped, SuppressionView, UnbounceHint, sha256_hex,
 };
 pub use rules::Actor;
 pub use time::{Clock, Timestamp};

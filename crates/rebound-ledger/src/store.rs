@@ -18,6 +18,7 @@ use crate::time::Timestamp;
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_ledger.sql")),
     (2, include_str!("../migrations/sqlite/0002_contacts.sql")),
+    (3, include_str!("../migrations/sqlite/0003_inbound.sql")),
 ];
 
 /// Opens (creating if needed) the database at `url` and brings its schema up to date.
@@ -422,7 +423,7 @@ pub async fn accounts(c: &mut AnyConnection) -> Result<Vec<(i64, String, String,
         .collect()
 }
 
-/// Logs one recipient of a send.
+/// Logs one recipient of a send; returns its id (which its VERP return path names).
 pub async fn insert_send(
     c: &mut AnyConnection,
     account: i64,
@@ -430,18 +431,161 @@ pub async fn insert_send(
     message_id: Option<&str>,
     email_id: Option<&str>,
     at: Timestamp,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO sends (account_id, address, message_id, email_id, at) VALUES ($1, $2, $3, $4, $5)",
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO sends (account_id, address, message_id, email_id, at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(account)
     .bind(address)
     .bind(message_id)
     .bind(email_id)
     .bind(at.0)
-    .execute(&mut *c)
+    .fetch_one(&mut *c)
+    .await?)
+}
+
+/// One logged send to one recipient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Send {
+    /// Row id.
+    pub id: i64,
+    /// Account.
+    pub account_id: i64,
+    /// Recipient.
+    pub address: String,
+    /// Message-ID, without angle brackets.
+    pub message_id: Option<String>,
+    /// The email it belongs to.
+    pub email_id: Option<String>,
+}
+
+fn send_from_row(r: &AnyRow) -> Result<Send> {
+    Ok(Send {
+        id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        address: r.try_get("address")?,
+        message_id: r.try_get("message_id")?,
+        email_id: r.try_get("email_id")?,
+    })
+}
+
+/// A send by id.
+pub async fn send_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Send>> {
+    let row = sqlx::query(
+        "SELECT id, account_id, address, message_id, email_id FROM sends WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
     .await?;
+    row.as_ref().map(send_from_row).transpose()
+}
+
+/// The sends with this Message-ID in any account (for reports that reach the shared receiver
+/// without a VERP address).
+pub async fn sends_by_message_id_any(c: &mut AnyConnection, message_id: &str) -> Result<Vec<Send>> {
+    let rows = sqlx::query(
+        "SELECT id, account_id, address, message_id, email_id FROM sends WHERE message_id = $1 ORDER BY id",
+    )
+    .bind(message_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(send_from_row).collect()
+}
+
+/// A setting, if set.
+pub async fn setting(c: &mut AnyConnection, name: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&mut *c)
+            .await?,
+    )
+}
+
+/// Sets a setting unless it is set; returns the value that holds.
+pub async fn setting_or_insert(c: &mut AnyConnection, name: &str, value: &str) -> Result<String> {
+    sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(value)
+        .execute(&mut *c)
+        .await?;
+    Ok(setting(c, name).await?.unwrap_or_else(|| value.to_string()))
+}
+
+/// Stores a message the SMTP receiver accepted (state `received`); returns its id.
+pub async fn insert_inbound(
+    c: &mut AnyConnection,
+    at: Timestamp,
+    mail_from: &str,
+    rcpt_to: &[String],
+    bytes: &[u8],
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO inbound (received_at, mail_from, rcpt_to, bytes, state) \
+         VALUES ($1, $2, $3, $4, 'received') RETURNING id",
+    )
+    .bind(at.0)
+    .bind(mail_from)
+    .bind(rcpt_to.join("\n"))
+    .bind(bytes)
+    .fetch_one(&mut *c)
+    .await?)
+}
+
+/// An inbound message: (recipients, bytes).
+pub async fn inbound(c: &mut AnyConnection, id: i64) -> Result<Option<(Vec<String>, Vec<u8>)>> {
+    let row = sqlx::query("SELECT rcpt_to, bytes FROM inbound WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?;
+    row.map(|r| -> Result<_> {
+        let rcpt: String = r.try_get("rcpt_to")?;
+        Ok((
+            rcpt.lines().map(str::to_string).collect(),
+            r.try_get("bytes")?,
+        ))
+    })
+    .transpose()
+}
+
+/// Ids of inbound messages in a state, oldest first.
+pub async fn inbound_in_state(c: &mut AnyConnection, state: &str) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM inbound WHERE state = $1 ORDER BY id")
+            .bind(state)
+            .fetch_all(&mut *c)
+            .await?,
+    )
+}
+
+/// Marks what became of an inbound message.
+pub async fn set_inbound_state(
+    c: &mut AnyConnection,
+    id: i64,
+    state: &str,
+    account: Option<i64>,
+    note: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE inbound SET state = $1, account_id = $2, note = $3 WHERE id = $4")
+        .bind(state)
+        .bind(account)
+        .bind(note)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
     Ok(())
+}
+
+/// Counts of inbound messages by state.
+pub async fn inbound_counts(c: &mut AnyConnection) -> Result<Vec<(String, i64)>> {
+    let rows =
+        sqlx::query("SELECT state, COUNT(*) AS n FROM inbound GROUP BY state ORDER BY state")
+            .fetch_all(&mut *c)
+            .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("state")?, r.try_get("n")?)))
+        .collect()
 }
 
 /// The sends of an account with this Message-ID: (address, email id).

@@ -41,6 +41,15 @@ pub struct Args {
     /// bounces. [default: 60]
     #[arg(long, value_name = "SECONDS")]
     sweep_interval: Option<u64>,
+    /// Where the inbound SMTP bounce receiver listens (port 0 picks a free one).
+    /// [default: 127.0.0.1:2525]
+    #[arg(long, env = "REBOUND_SMTP", value_name = "ADDR")]
+    smtp: Option<SocketAddr>,
+    /// A bounce domain: VERP return paths are addresses at the first; the receiver accepts
+    /// mail for all of them and refuses the rest (never relays). Repeatable.
+    /// [default: bounces.localhost]
+    #[arg(long = "bounce-domain", value_name = "DOMAIN")]
+    bounce_domains: Vec<String>,
     /// Testing: a clock that stands at this RFC 3339 time and is moved with PUT /api/v1/clock.
     #[arg(long, value_name = "TIME", hide = true)]
     test_clock: Option<String>,
@@ -56,6 +65,8 @@ struct Config {
     profile: Option<String>,
     policy: Option<String>,
     sweep_interval: Option<u64>,
+    smtp: Option<SocketAddr>,
+    bounce_domains: Option<Vec<String>>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
@@ -81,6 +92,15 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         .unwrap_or_else(|| "default".into());
     let policy_file = args.policy.or(config.policy);
     let policy = crate::classify::load_policy(&profile, policy_file.as_deref())?;
+    let smtp = args
+        .smtp
+        .or(config.smtp)
+        .unwrap_or_else(|| ([127, 0, 0, 1], 2525).into());
+    let bounce_domains = match (args.bounce_domains, config.bounce_domains) {
+        (flags, _) if !flags.is_empty() => flags,
+        (_, Some(file)) if !file.is_empty() => file,
+        _ => vec!["bounces.localhost".to_string()],
+    };
     let sweep = Duration::from_secs(
         args.sweep_interval
             .or(config.sweep_interval)
@@ -116,9 +136,15 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let ledger = Ledger::open(&db, policy, clock)
+        let mut ledger = Ledger::open(&db, policy, clock)
             .await
             .with_context(|| format!("opening {db}"))?;
+        ledger.set_bounce_domains(bounce_domains.clone());
+        // Messages acknowledged before a crash but not yet applied are applied now.
+        let recovered = ledger.process_received().await?;
+        if recovered > 0 {
+            eprintln!("rebound: applied {recovered} received message(s) left from the last run");
+        }
         let state = Arc::new(AppState {
             ledger,
             admin_key,
@@ -130,11 +156,29 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         let bound = listener.local_addr()?;
         // Tests and scripts read this line to find the port.
         println!("rebound: listening on http://{bound} (database {db}, policy {profile})");
+        let smtp_listener = tokio::net::TcpListener::bind(smtp)
+            .await
+            .with_context(|| format!("listening on {smtp}"))?;
+        println!(
+            "rebound: smtp on {} for {}",
+            smtp_listener.local_addr()?,
+            bounce_domains.join(", ")
+        );
+        let receiver_config = Arc::new(rebound_smtp::receiver::Config {
+            domains: ledger_domains(&state),
+            ..rebound_smtp::receiver::Config::default()
+        });
+        let receiver = tokio::spawn(rebound_smtp::receiver::serve(
+            smtp_listener,
+            receiver_config,
+            Arc::new(LedgerSink(state.clone())),
+        ));
         let sweeper = tokio::spawn(sweep_forever(state.clone(), sweep));
         axum::serve(listener, rebound_api::app(state))
             .with_graceful_shutdown(shutdown())
             .await?;
         sweeper.abort();
+        receiver.abort();
         Ok(std::process::ExitCode::SUCCESS)
     })
 }
@@ -165,4 +209,29 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn ledger_domains(state: &AppState) -> Vec<String> {
+    state.ledger.bounce_domains().to_vec()
+}
+
+/// The receiver's sink: store durably (then 250), apply in the background.
+struct LedgerSink(Arc<AppState>);
+
+impl rebound_smtp::receiver::Sink for LedgerSink {
+    async fn store(&self, from: String, to: Vec<String>, data: Vec<u8>) -> Result<String, String> {
+        let id = self
+            .0
+            .ledger
+            .receive(&from, &to, &data)
+            .await
+            .map_err(|e| e.to_string())?;
+        let state = self.0.clone();
+        tokio::spawn(async move {
+            if let Err(e) = state.ledger.process_inbound(id).await {
+                eprintln!("rebound: applying received message {id}: {e}");
+            }
+        });
+        Ok(id.to_string())
+    }
 }

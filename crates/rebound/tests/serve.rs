@@ -432,8 +432,8 @@ Auto-Submitted: auto-replied\r\nMessage-ID: <ooo1@example.test>\r\n\r\nI am out 
 fn bounce_matched_to_its_send_by_quoted_message_id() {
     let s = Server::fresh("match", &["--test-clock", T0]);
     let (_, k) = s.account("a");
-    let (st, _) = s.call("POST", "/api/v1/sends", Some(&k), Some(json!({"recipients": ["m@example.test"], "message_id": "<c1.m@sender.test>", "email_id": "spring"})));
-    assert_eq!(st, 200);
+    let (st, v) = s.call("POST", "/api/v1/sends", Some(&k), Some(json!({"recipients": ["m@example.test"], "message_id": "<c1.m@sender.test>", "email_id": "spring"})));
+    assert_eq!((st, v["recorded"].clone()), (200, json!(1)));
     let r = s.bounce(
         &k,
         &dsn(

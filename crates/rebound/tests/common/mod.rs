@@ -29,8 +29,10 @@ pub fn temp_dir(name: &str) -> PathBuf {
 /// A running server.
 pub struct Server {
     child: Child,
-    /// host:port
+    /// host:port of the HTTP API
     pub addr: String,
+    /// host:port of the SMTP receiver
+    pub smtp: String,
     /// The database URL.
     pub db: String,
 }
@@ -39,26 +41,37 @@ impl Server {
     /// Starts `rebound serve` on `db` with extra flags; waits until it listens.
     pub fn start(db: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rebound"))
-            .args(["serve", "--db", db, "--http", "127.0.0.1:0"])
+            .args([
+                "serve",
+                "--db",
+                db,
+                "--http",
+                "127.0.0.1:0",
+                "--smtp",
+                "127.0.0.1:0",
+            ])
             .args(extra)
             .env("REBOUND_ADMIN_KEY", ADMIN)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("rebound serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|s| s.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no listening line: {line:?}"))
-            .to_string();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut listening = |marker: &str| {
+            let mut line = String::new();
+            out.read_line(&mut line).unwrap();
+            line.split(marker)
+                .nth(1)
+                .and_then(|s| s.split_whitespace().next())
+                .unwrap_or_else(|| panic!("no {marker:?} in {line:?}"))
+                .to_string()
+        };
+        let addr = listening("http://");
+        let smtp = listening("smtp on ");
         Server {
             child,
             addr,
+            smtp,
             db: db.to_string(),
         }
     }
@@ -244,4 +257,47 @@ Remote-MTA: dns; mx.recipient.test\r\nDiagnostic-Code: smtp; {diagnostic}\r\n\r\
 --b1\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: news@sender.test\r\nTo: {recipient}\r\n\
 Subject: Our news\r\nMessage-ID: <{original_message_id}>\r\n\r\n--b1--\r\n"
     )
+}
+
+/// Speaks SMTP to the receiver: one message per call on a fresh connection. Returns every
+/// reply line; the last is the answer to the data (or the first refusal).
+pub fn smtp_send(server: &str, from: &str, to: &[&str], message: &str) -> Vec<String> {
+    let s = TcpStream::connect(server).unwrap();
+    let mut r = BufReader::new(s.try_clone().unwrap());
+    let mut w = s;
+    let mut replies = Vec::new();
+    let mut exchange = |w: &mut TcpStream, cmd: &str| -> String {
+        w.write_all(cmd.as_bytes()).unwrap();
+        loop {
+            let mut line = String::new();
+            r.read_line(&mut line).unwrap();
+            let done = line.as_bytes().get(3) != Some(&b'-');
+            replies.push(line.trim_end().to_string());
+            if done || line.is_empty() {
+                return line;
+            }
+        }
+    };
+    exchange(&mut w, "");
+    exchange(&mut w, "EHLO client.test\r\n");
+    if exchange(&mut w, &format!("MAIL FROM:<{from}>\r\n")).starts_with('2') {
+        let mut any = false;
+        for t in to {
+            any |= exchange(&mut w, &format!("RCPT TO:<{t}>\r\n")).starts_with('2');
+        }
+        if any && exchange(&mut w, "DATA\r\n").starts_with('3') {
+            let mut data = String::new();
+            for line in message.split("\r\n") {
+                if line.starts_with('.') {
+                    data.push('.');
+                }
+                data.push_str(line);
+                data.push_str("\r\n");
+            }
+            data.push_str(".\r\n");
+            exchange(&mut w, &data);
+        }
+    }
+    let _ = w.write_all(b"QUIT\r\n");
+    replies
 }
