@@ -19,7 +19,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use rebound_ledger::{DeliveryResult, Ledger, Scope, Timestamp};
+use rebound_ledger::{DeliveryResult, Ledger, NewEmail, Scope, Timestamp};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -59,6 +59,14 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .route("/audit", get(audit))
         .route("/check", post(check))
+        .route("/emails", post(create_email).get(list_emails))
+        .route("/emails/{id}", get(get_email))
+        .route("/emails/{id}/send", post(send_email))
+        .route(
+            "/emails/{id}/resend-soft-bounced",
+            post(resend_soft_bounced),
+        )
+        .route("/emails/{id}/recipients", get(email_recipients))
         .route("/suppressions", get(suppressions))
         .route("/suppressions.csv", get(suppressions_csv))
         .route("/global-bounces/{address}", delete(lift_global))
@@ -171,6 +179,7 @@ struct EventBody {
     email_id: Option<String>,
     at: Option<Timestamp>,
     idempotency_key: Option<String>,
+    remote_mta: Option<String>,
 }
 
 async fn post_event(
@@ -190,6 +199,7 @@ async fn post_event(
                 email_id: e.email_id,
                 at: e.at,
                 idempotency_key: e.idempotency_key,
+                remote_mta: e.remote_mta,
             },
         )
         .await?;
@@ -387,6 +397,114 @@ fn push_opt(out: &mut Vec<u8>, key: &str, value: Option<&str>) {
         }
         None => out.extend_from_slice(b"null"),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmailBody {
+    subject: String,
+    from: String,
+    text: String,
+    html: Option<String>,
+    recipients: Vec<String>,
+}
+
+async fn create_email(
+    State(s): Shared,
+    c: AccountCaller,
+    b: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let b: EmailBody = body(b)?;
+    let email = NewEmail {
+        subject: b.subject,
+        from: b.from,
+        text: b.text,
+        html: b.html,
+        recipients: b.recipients,
+    };
+    let view = s.ledger.create_email(c.account, email).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+async fn list_emails(State(s): Shared, c: AccountCaller) -> Result<Response, ApiError> {
+    Ok(Json(json!({ "emails": s.ledger.emails(c.account).await? })).into_response())
+}
+
+/// An email id from the path: a 404 (not a 400) for anything that is not one.
+fn email_id(id: &str) -> Result<i64, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError::not_found(format!("no email {id:?}")))
+}
+
+async fn get_email(
+    State(s): Shared,
+    c: AccountCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.ledger.email(c.account, email_id(&id)?).await?).into_response())
+}
+
+async fn send_email(
+    State(s): Shared,
+    c: AccountCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(s.ledger.send_email(c.account, email_id(&id)?).await?).into_response())
+}
+
+async fn resend_soft_bounced(
+    State(s): Shared,
+    c: AccountCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let view = s
+        .ledger
+        .resend_soft_bounced(c.account, email_id(&id)?)
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecipientsQuery {
+    status: Option<String>,
+    /// Consumed by the admin-key authentication.
+    #[allow(dead_code)]
+    account: Option<String>,
+}
+
+/// Statuses of the recipients view.
+const STATUSES: [&str; 7] = [
+    "draft",
+    "sent",
+    "delivered",
+    "pending",
+    "bounced",
+    "not_sent",
+    "",
+];
+
+async fn email_recipients(
+    State(s): Shared,
+    c: AccountCaller,
+    Path(id): Path<String>,
+    q: Result<Query<RecipientsQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let q = query(q)?;
+    let status = q.status.as_deref().filter(|s| !s.is_empty());
+    if let Some(st) = status
+        && !STATUSES.contains(&st)
+    {
+        return Err(ApiError::bad_request(format!(
+            "status must be one of {}",
+            STATUSES[..6].join(", ")
+        )));
+    }
+    let recipients = s
+        .ledger
+        .recipients(c.account, email_id(&id)?, status)
+        .await?;
+    Ok(Json(json!({ "recipients": recipients })).into_response())
 }
 
 #[derive(Deserialize)]

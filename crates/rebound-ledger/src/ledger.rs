@@ -26,11 +26,11 @@ use crate::verp::Verp;
 
 /// The ledger: storage, the gate, the policy and the clock.
 pub struct Ledger {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
     gate: RwLock<Gate>,
     keys: RwLock<HashMap<String, i64>>,
-    write: Mutex<()>,
-    clock: Clock,
+    pub(crate) write: Mutex<()>,
+    pub(crate) clock: Clock,
     policy: Policy,
     verp: Verp,
     bounce_domains: Vec<String>,
@@ -84,6 +84,8 @@ pub struct DeliveryResult {
     pub at: Option<Timestamp>,
     /// Makes a retried request count once even when it differs.
     pub idempotency_key: Option<String>,
+    /// The server that gave the reply.
+    pub remote_mta: Option<String>,
 }
 
 /// What the ledger made of one recipient of an input.
@@ -184,7 +186,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn canonical(text: &str) -> Result<String> {
+pub(crate) fn canonical(text: &str) -> Result<String> {
     address::normalize(text)
         .map(|a| a.into_owned())
         .map_err(|why| LedgerError::address(text, why))
@@ -384,6 +386,7 @@ impl Ledger {
         let mut e = self.event_for(account, address, &r, at, source::REPLY);
         e.message_id = d.message_id.as_deref().map(bare_message_id);
         e.email_id = d.email_id.clone();
+        e.remote_mta = d.remote_mta.clone();
         e.dedup = match &d.idempotency_key {
             Some(k) => format!("key:{k}"),
             None => {

@@ -12,6 +12,7 @@
 
 pub mod address;
 pub mod derive;
+pub mod emails;
 mod error;
 pub mod event;
 pub mod gate;
@@ -21,6 +22,7 @@ pub mod store;
 pub mod time;
 pub mod verp;
 
+pub use emails::{Delivery, EmailView, NewEmail, RecipientView, SendSummary};
 pub use error::{LedgerError, Result};
 pub use event::{Event, EventKind};
 pub use gate::{Decision, Scope};

@@ -14,6 +14,24 @@ pub const GLOBAL_ACCOUNTS: usize = 3;
 /// …within this span make a global bounce (SPEC §2).
 pub const GLOBAL_WINDOW_MS: i64 = 60 * DAY;
 
+/// Waits between delivery attempts after a temporary failure, by attempt number (the last
+/// repeats until the pending window closes).
+pub const RETRY_BACKOFF_MS: [i64; 7] = [
+    60_000,
+    5 * 60_000,
+    15 * 60_000,
+    30 * 60_000,
+    HOUR,
+    2 * HOUR,
+    4 * HOUR,
+];
+
+/// How long to wait after the `attempt`-th failed attempt (1-based).
+pub fn retry_delay(attempt: i64) -> i64 {
+    let i = usize::try_from(attempt.saturating_sub(1)).unwrap_or(0);
+    RETRY_BACKOFF_MS[i.min(RETRY_BACKOFF_MS.len() - 1)]
+}
+
 /// Who asks for an unbounce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {

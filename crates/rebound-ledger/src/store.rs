@@ -19,6 +19,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_ledger.sql")),
     (2, include_str!("../migrations/sqlite/0002_contacts.sql")),
     (3, include_str!("../migrations/sqlite/0003_inbound.sql")),
+    (4, include_str!("../migrations/sqlite/0004_emails.sql")),
 ];
 
 /// Opens (creating if needed) the database at `url` and brings its schema up to date.
@@ -832,4 +833,230 @@ pub async fn audit_log(c: &mut AnyConnection, limit: i64) -> Result<Vec<AuditEnt
             })
         })
         .collect()
+}
+
+/// A marketing email as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Email {
+    /// Id.
+    pub id: i64,
+    /// Account.
+    #[serde(skip)]
+    pub account_id: i64,
+    /// Subject.
+    pub subject: String,
+    /// From header address.
+    pub from: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: Option<String>,
+    /// Created.
+    pub created_at: Timestamp,
+    /// When sending started.
+    pub sent_at: Option<Timestamp>,
+    /// The email this one resends to its soft-bounced recipients.
+    pub resend_of: Option<i64>,
+}
+
+fn email_from_row(r: &AnyRow) -> Result<Email> {
+    Ok(Email {
+        id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        subject: r.try_get("subject")?,
+        from: r.try_get("from_addr")?,
+        text: r.try_get("text_body")?,
+        html: r.try_get("html_body")?,
+        created_at: Timestamp(r.try_get("created_at")?),
+        sent_at: r.try_get::<Option<i64>, _>("sent_at")?.map(Timestamp),
+        resend_of: r.try_get("resend_of")?,
+    })
+}
+
+/// Stores an email with its recipients (state `draft`); returns its id.
+pub async fn insert_email(c: &mut AnyConnection, e: &Email, recipients: &[String]) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO emails (account_id, subject, from_addr, text_body, html_body, created_at, resend_of) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(e.account_id)
+    .bind(&e.subject)
+    .bind(&e.from)
+    .bind(&e.text)
+    .bind(e.html.as_deref())
+    .bind(e.created_at.0)
+    .bind(e.resend_of)
+    .fetch_one(&mut *c)
+    .await?;
+    for r in recipients {
+        sqlx::query(
+            "INSERT INTO email_recipients (email_id, address, state, attempts) VALUES ($1, $2, 'draft', 0) \
+             ON CONFLICT (email_id, address) DO NOTHING",
+        )
+        .bind(id)
+        .bind(r)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(id)
+}
+
+/// An email of an account.
+pub async fn email(c: &mut AnyConnection, account: i64, id: i64) -> Result<Option<Email>> {
+    let row = sqlx::query(
+        "SELECT id, account_id, subject, from_addr, text_body, html_body, created_at, sent_at, resend_of \
+         FROM emails WHERE id = $1 AND account_id = $2",
+    )
+    .bind(id)
+    .bind(account)
+    .fetch_optional(&mut *c)
+    .await?;
+    row.as_ref().map(email_from_row).transpose()
+}
+
+/// An email by id in whichever account (the delivery queue's own lookup).
+pub async fn email_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Email>> {
+    let row = sqlx::query(
+        "SELECT id, account_id, subject, from_addr, text_body, html_body, created_at, sent_at, resend_of \
+         FROM emails WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?;
+    row.as_ref().map(email_from_row).transpose()
+}
+
+/// The emails of an account, newest first.
+pub async fn emails(c: &mut AnyConnection, account: i64) -> Result<Vec<Email>> {
+    let rows = sqlx::query(
+        "SELECT id, account_id, subject, from_addr, text_body, html_body, created_at, sent_at, resend_of \
+         FROM emails WHERE account_id = $1 ORDER BY id DESC",
+    )
+    .bind(account)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(email_from_row).collect()
+}
+
+/// Marks an email as being sent.
+pub async fn set_email_sent(c: &mut AnyConnection, id: i64, at: Timestamp) -> Result<()> {
+    sqlx::query("UPDATE emails SET sent_at = $1 WHERE id = $2")
+        .bind(at.0)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// One recipient row of an email (and queue entry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    /// Email.
+    pub email_id: i64,
+    /// Recipient.
+    pub address: String,
+    /// draft, not_sent, queued, done.
+    pub state: String,
+    /// Why not sent.
+    pub not_sent_reason: Option<String>,
+    /// The logged send.
+    pub send_id: Option<i64>,
+    /// The Message-ID it goes out with.
+    pub message_id: Option<String>,
+    /// The VERP return path it goes out with.
+    pub return_path: Option<String>,
+    /// Delivery attempts so far.
+    pub attempts: i64,
+    /// The first attempt.
+    pub first_attempt_at: Option<Timestamp>,
+    /// The last reply.
+    pub last_reply: Option<String>,
+}
+
+fn queue_row(r: &AnyRow) -> Result<QueueRow> {
+    Ok(QueueRow {
+        email_id: r.try_get("email_id")?,
+        address: r.try_get("address")?,
+        state: r.try_get("state")?,
+        not_sent_reason: r.try_get("not_sent_reason")?,
+        send_id: r.try_get("send_id")?,
+        message_id: r.try_get("message_id")?,
+        return_path: r.try_get("return_path")?,
+        attempts: r.try_get("attempts")?,
+        first_attempt_at: r
+            .try_get::<Option<i64>, _>("first_attempt_at")?
+            .map(Timestamp),
+        last_reply: r.try_get("last_reply")?,
+    })
+}
+
+/// The recipients of an email, by address.
+pub async fn email_recipients(c: &mut AnyConnection, email: i64) -> Result<Vec<QueueRow>> {
+    let rows = sqlx::query(
+        "SELECT email_id, address, state, not_sent_reason, send_id, message_id, return_path, attempts, \
+         first_attempt_at, last_reply FROM email_recipients WHERE email_id = $1 ORDER BY address",
+    )
+    .bind(email)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(queue_row).collect()
+}
+
+/// Queue entries due at `now`, oldest first.
+pub async fn due_deliveries(
+    c: &mut AnyConnection,
+    now: Timestamp,
+    limit: i64,
+) -> Result<Vec<QueueRow>> {
+    let rows = sqlx::query(
+        "SELECT email_id, address, state, not_sent_reason, send_id, message_id, return_path, attempts, \
+         first_attempt_at, last_reply FROM email_recipients WHERE state = 'queued' AND next_attempt_at <= $1 \
+         ORDER BY next_attempt_at, email_id, address LIMIT $2",
+    )
+    .bind(now.0)
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(queue_row).collect()
+}
+
+/// Updates a recipient row's queue fields.
+pub async fn update_recipient(
+    c: &mut AnyConnection,
+    q: &QueueRow,
+    next_attempt_at: Option<Timestamp>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE email_recipients SET state = $1, not_sent_reason = $2, send_id = $3, message_id = $4, \
+         return_path = $5, attempts = $6, first_attempt_at = $7, next_attempt_at = $8, last_reply = $9 \
+         WHERE email_id = $10 AND address = $11",
+    )
+    .bind(&q.state)
+    .bind(q.not_sent_reason.as_deref())
+    .bind(q.send_id)
+    .bind(q.message_id.as_deref())
+    .bind(q.return_path.as_deref())
+    .bind(q.attempts)
+    .bind(q.first_attempt_at.map(|t| t.0))
+    .bind(next_attempt_at.map(|t| t.0))
+    .bind(q.last_reply.as_deref())
+    .bind(q.email_id)
+    .bind(&q.address)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// The delivery-result events of one email in an account, in time order.
+pub async fn email_events(c: &mut AnyConnection, account: i64, email: &str) -> Result<Vec<Event>> {
+    let rows = sqlx::query(
+        "SELECT id, account_id, address, at, kind, bounce_type, reason, cause, status, reply_code, \
+         diagnostic, remote_mta, message_id, email_id, source, actor, note, suppress_days, dedup \
+         FROM events WHERE account_id = $1 AND email_id = $2 ORDER BY at, id",
+    )
+    .bind(account)
+    .bind(email)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(event_from_row).collect()
 }

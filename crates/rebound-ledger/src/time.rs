@@ -98,6 +98,23 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// The RFC 5322 §3.3 date text in UTC (`Thu, 26 Nov 2026 21:05:09 +0000`).
+    pub fn to_rfc5322(self) -> String {
+        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let secs = self.0.div_euclid(1000);
+        let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        let (y, m, d) = civil_from_days(days);
+        let weekday = DAYS[days.rem_euclid(7) as usize];
+        let month = MONTHS[(m - 1).clamp(0, 11) as usize];
+        let (hh, mm, ss) = (rest / 3600, rest % 3600 / 60, rest % 60);
+        format!("{weekday}, {d} {month} {y:04} {hh:02}:{mm:02}:{ss:02} +0000")
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_rfc3339())
@@ -228,6 +245,13 @@ mod tests {
             Some(Timestamp(DAY))
         );
         assert_eq!(Timestamp(-1).to_rfc3339(), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn rfc5322_dates() {
+        let t = Timestamp::parse_rfc3339("2026-11-26T21:05:09Z").unwrap();
+        assert_eq!(t.to_rfc5322(), "Thu, 26 Nov 2026 21:05:09 +0000");
+        assert_eq!(Timestamp(0).to_rfc5322(), "Thu, 1 Jan 1970 00:00:00 +0000");
     }
 
     #[test]

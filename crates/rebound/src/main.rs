@@ -1,6 +1,7 @@
 //! The `rebound` command: a thin layer over the library crates.
 
 mod classify;
+mod deliver;
 mod input;
 mod serve;
 
@@ -19,14 +20,14 @@ enum Command {
     /// Classify bounce messages: files, directories, mbox, Maildir, or - for standard input.
     Classify(classify::Args),
     /// Run the ledger and its HTTP API (JSON under /api/v1) on an embedded SQLite file.
-    Serve(serve::Args),
+    Serve(Box<serve::Args>),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Classify(args) => classify::run(args),
-        Command::Serve(args) => serve::run(args),
+        Command::Serve(args) => serve::run(*args),
     };
     match result {
         Ok(code) => code,

@@ -50,6 +50,18 @@ pub struct Args {
     /// [default: bounces.localhost]
     #[arg(long = "bounce-domain", value_name = "DOMAIN")]
     bounce_domains: Vec<String>,
+    /// Send all outbound mail through this SMTP relay (host:port).
+    #[arg(long, env = "REBOUND_RELAY", value_name = "HOST:PORT")]
+    relay: Option<String>,
+    /// Deliver mail for DOMAIN straight to HOST:PORT as its mail server (repeatable).
+    #[arg(long = "transport", value_name = "DOMAIN=HOST:PORT")]
+    transports: Vec<String>,
+    /// Outbound deliveries in flight at once. [default: 8]
+    #[arg(long, value_name = "N")]
+    delivery_concurrency: Option<usize>,
+    /// At most this many messages a second to one recipient domain (0: no limit). [default: 0]
+    #[arg(long, value_name = "RATE")]
+    per_domain_rate: Option<f64>,
     /// Testing: a clock that stands at this RFC 3339 time and is moved with PUT /api/v1/clock.
     #[arg(long, value_name = "TIME", hide = true)]
     test_clock: Option<String>,
@@ -67,6 +79,10 @@ struct Config {
     sweep_interval: Option<u64>,
     smtp: Option<SocketAddr>,
     bounce_domains: Option<Vec<String>>,
+    relay: Option<String>,
+    transports: Option<Vec<String>>,
+    delivery_concurrency: Option<usize>,
+    per_domain_rate: Option<f64>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
@@ -100,6 +116,33 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         (flags, _) if !flags.is_empty() => flags,
         (_, Some(file)) if !file.is_empty() => file,
         _ => vec!["bounces.localhost".to_string()],
+    };
+    let transports = if args.transports.is_empty() {
+        config.transports.unwrap_or_default()
+    } else {
+        args.transports
+    };
+    let routes = crate::deliver::Routes {
+        relay: args.relay.or(config.relay),
+        transports: transports
+            .iter()
+            .map(|t| {
+                t.split_once('=')
+                    .map(|(d, h)| (d.trim().to_ascii_lowercase(), h.trim().to_string()))
+                    .with_context(|| format!("--transport {t:?} is not DOMAIN=HOST:PORT"))
+            })
+            .collect::<anyhow::Result<_>>()?,
+    };
+    let limits = crate::deliver::Limits {
+        concurrency: args
+            .delivery_concurrency
+            .or(config.delivery_concurrency)
+            .unwrap_or(8),
+        per_domain_rate: args
+            .per_domain_rate
+            .or(config.per_domain_rate)
+            .unwrap_or(0.0),
+        helo: bounce_domains[0].clone(),
     };
     let sweep = Duration::from_secs(
         args.sweep_interval
@@ -174,11 +217,17 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             Arc::new(LedgerSink(state.clone())),
         ));
         let sweeper = tokio::spawn(sweep_forever(state.clone(), sweep));
+        let worker = tokio::spawn(crate::deliver::run(
+            state.clone(),
+            Arc::new(routes),
+            Arc::new(limits),
+        ));
         axum::serve(listener, rebound_api::app(state))
             .with_graceful_shutdown(shutdown())
             .await?;
         sweeper.abort();
         receiver.abort();
+        worker.abort();
         Ok(std::process::ExitCode::SUCCESS)
     })
 }

@@ -301,3 +301,73 @@ pub fn smtp_send(server: &str, from: &str, to: &[&str], message: &str) -> Vec<St
     let _ = w.write_all(b"QUIT\r\n");
     replies
 }
+
+/// The scripted remote mail server's answer to a recipient, by its local part (the same cases
+/// as `../shared/rig/sink.py`).
+pub fn scripted_reply(rcpt: &str) -> &'static str {
+    match rcpt.split('@').next().unwrap_or("") {
+        "unknown" => "550 5.1.1 Recipient address rejected: User unknown in virtual mailbox table",
+        "full" => "552 5.2.2 Mailbox full: quota exceeded",
+        "spam" => "554 5.7.1 Message rejected as spam by content filter",
+        "dmarc" => {
+            "550 5.7.26 Unauthenticated email from sender.test is not accepted due to domain's DMARC policy"
+        }
+        "grey" => "451 4.7.1 Greylisted, please try again later",
+        _ => "250 2.1.5 Ok",
+    }
+}
+
+/// A scripted remote SMTP server on loopback: answers RCPT by [`scripted_reply`], accepts data
+/// for the rest. Returns its address and the recipients whose messages it accepted.
+pub fn scripted_remote() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::sync::{Arc, Mutex};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let accepted: Arc<Mutex<Vec<String>>> = Arc::default();
+    let kept = accepted.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { continue };
+            let kept = kept.clone();
+            std::thread::spawn(move || {
+                let mut r = BufReader::new(conn.try_clone().unwrap());
+                let mut w = conn;
+                let _ = w.write_all(b"220 mx.remote.test ESMTP scripted\r\n");
+                let mut rcpt = String::new();
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let reply = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        "250 mx.remote.test".to_string()
+                    } else if upper.starts_with("MAIL") {
+                        "250 2.1.0 Ok".to_string()
+                    } else if upper.starts_with("RCPT") {
+                        rcpt = line.split(['<', '>']).nth(1).unwrap_or("").to_string();
+                        scripted_reply(&rcpt).to_string()
+                    } else if upper.starts_with("DATA") {
+                        let _ = w.write_all(b"354 go ahead\r\n");
+                        loop {
+                            line.clear();
+                            if r.read_line(&mut line).unwrap_or(0) == 0 || line == ".\r\n" {
+                                break;
+                            }
+                        }
+                        kept.lock().unwrap().push(rcpt.clone());
+                        "250 2.0.0 Ok: queued".to_string()
+                    } else if upper.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 2.0.0 Bye\r\n");
+                        return;
+                    } else {
+                        "250 2.0.0 Ok".to_string()
+                    };
+                    let _ = w.write_all(format!("{reply}\r\n").as_bytes());
+                }
+            });
+        }
+    });
+    (addr, accepted)
+}

@@ -1,0 +1,202 @@
+//! Marketing sends delivered by Rebound straight to a scripted remote server (issue 4): every
+//! SMTP reply becomes an event; the recipients view shows each recipient's type and reason; the
+//! 72-hour window works with a test clock; a second campaign skips the hard-bounced.
+
+mod common;
+
+use common::{Server, scripted_remote};
+use serde_json::{Value, json};
+
+const T0: &str = "2026-03-01T00:00:00Z";
+const LIST: [&str; 6] = [
+    "unknown@remote.test",
+    "full@remote.test",
+    "spam@remote.test",
+    "dmarc@remote.test",
+    "grey@remote.test",
+    "ok@remote.test",
+];
+
+fn recipients(s: &Server, key: &str, email: i64) -> Vec<Value> {
+    let (st, v) = s.call(
+        "GET",
+        &format!("/api/v1/emails/{email}/recipients"),
+        Some(key),
+        None,
+    );
+    assert_eq!(st, 200, "{v}");
+    v["recipients"].as_array().unwrap().clone()
+}
+
+fn by_address<'a>(rs: &'a [Value], address: &str) -> &'a Value {
+    rs.iter()
+        .find(|r| r["address"] == address)
+        .unwrap_or_else(|| panic!("{address} missing"))
+}
+
+fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+fn campaign(s: &Server, key: &str, subject: &str) -> i64 {
+    let body = json!({"subject": subject, "from": "news@sender.test", "text": "Hello\n.dot line\n", "html": "<p>Hello</p>", "recipients": LIST});
+    let (st, v) = s.call("POST", "/api/v1/emails", Some(key), Some(body));
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(v["counts"]["draft"], 6);
+    v["id"].as_i64().unwrap()
+}
+
+#[test]
+fn direct_delivery_replies_become_events_and_the_recipients_view_shows_them() {
+    let (remote, accepted) = scripted_remote();
+    let transport = format!("remote.test={remote}");
+    let s = Server::fresh(
+        "send-direct",
+        &["--test-clock", T0, "--transport", &transport],
+    );
+    let (_, k) = s.account("a");
+    let first = campaign(&s, &k, "Spring news");
+    let (st, v) = s.call(
+        "POST",
+        &format!("/api/v1/emails/{first}/send"),
+        Some(&k),
+        None,
+    );
+    assert_eq!(
+        (st, v["queued"].clone(), v["not_sent"].clone()),
+        (200, json!(6), json!(0)),
+        "{v}"
+    );
+    wait_until("every recipient to get a reply", || {
+        recipients(&s, &k, first)
+            .iter()
+            .all(|r| r["status"] != "sent")
+    });
+    let rs = recipients(&s, &k, first);
+    let expect = [
+        ("unknown@remote.test", "bounced", "hard", "unknown_user"),
+        ("full@remote.test", "bounced", "hard", "mailbox_full"),
+        ("spam@remote.test", "bounced", "hard", "spam"),
+        (
+            "dmarc@remote.test",
+            "bounced",
+            "soft",
+            "sender_not_authorized",
+        ),
+        ("grey@remote.test", "pending", "pending", "security_filter"),
+    ];
+    for (address, status, t, reason) in expect {
+        let r = by_address(&rs, address);
+        assert_eq!(
+            (
+                r["status"].as_str(),
+                r["type"].as_str(),
+                r["reason"].as_str()
+            ),
+            (Some(status), Some(t), Some(reason)),
+            "{r}"
+        );
+        assert!(
+            r["diagnostic"].as_str().unwrap().len() > 10,
+            "the full response: {r}"
+        );
+        assert!(
+            r["remote_mta"].as_str().unwrap().contains("127.0.0.1"),
+            "{r}"
+        );
+    }
+    assert_eq!(by_address(&rs, "ok@remote.test")["status"], "delivered");
+    assert_eq!(
+        by_address(&rs, "unknown@remote.test")["status_code"],
+        "5.1.1"
+    );
+    assert_eq!(*accepted.lock().unwrap(), ["ok@remote.test"]);
+    let (_, only) = s.call(
+        "GET",
+        &format!("/api/v1/emails/{first}/recipients?status=bounced"),
+        Some(&k),
+        None,
+    );
+    assert_eq!(only["recipients"].as_array().unwrap().len(), 4);
+
+    // 72 hours after the first attempt the greylisted one is a soft bounce (its retries kept
+    // getting 451 in between).
+    s.set_clock("2026-03-04T00:00:00Z");
+    wait_until("the greylisted recipient to become a soft bounce", || {
+        by_address(&recipients(&s, &k, first), "grey@remote.test")["status"] == "bounced"
+    });
+    let grey = by_address(&recipients(&s, &k, first), "grey@remote.test").clone();
+    assert_eq!(
+        (
+            grey["type"].as_str(),
+            grey["reason"].as_str(),
+            grey["cause"].as_str()
+        ),
+        (Some("soft"), Some("security_filter"), Some("expired")),
+        "{grey}"
+    );
+    let (_, email) = s.call("GET", &format!("/api/v1/emails/{first}"), Some(&k), None);
+    assert_eq!(
+        (
+            email["counts"]["bounced"].clone(),
+            email["counts"]["delivered"].clone()
+        ),
+        (json!(5), json!(1)),
+        "{email}"
+    );
+
+    // Resend to exactly the soft-bounced recipients.
+    let (st, copy) = s.call(
+        "POST",
+        &format!("/api/v1/emails/{first}/resend-soft-bounced"),
+        Some(&k),
+        None,
+    );
+    assert_eq!(st, 201, "{copy}");
+    let copy_recipients: Vec<String> = recipients(&s, &k, copy["id"].as_i64().unwrap())
+        .iter()
+        .map(|r| r["address"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(copy_recipients, ["dmarc@remote.test", "grey@remote.test"]);
+
+    // A second campaign to the same list does not send to the hard-bounced ones.
+    let second = campaign(&s, &k, "Summer news");
+    let (_, v) = s.call(
+        "POST",
+        &format!("/api/v1/emails/{second}/send"),
+        Some(&k),
+        None,
+    );
+    assert_eq!(
+        (v["queued"].clone(), v["not_sent"].clone()),
+        (json!(3), json!(3)),
+        "{v}"
+    );
+    let rs = recipients(&s, &k, second);
+    for (address, reason) in [
+        ("unknown@remote.test", "hard_bounced: unknown_user"),
+        ("full@remote.test", "hard_bounced: mailbox_full"),
+        ("spam@remote.test", "hard_bounced: spam"),
+    ] {
+        let r = by_address(&rs, address);
+        assert_eq!(
+            (r["status"].as_str(), r["not_sent_reason"].as_str()),
+            (Some("not_sent"), Some(reason)),
+            "{r}"
+        );
+    }
+    let (st, _) = s.call(
+        "POST",
+        &format!("/api/v1/emails/{second}/send"),
+        Some(&k),
+        None,
+    );
+    assert_eq!(st, 409, "sent once only");
+}
