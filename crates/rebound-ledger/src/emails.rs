@@ -286,7 +286,17 @@ impl Ledger {
         let rows = store::due_deliveries(&mut c, self.clock.now(), limit).await?;
         let mut emails: HashMap<i64, Email> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
+        let now = self.clock.now();
+        for mut row in rows {
+            // No attempt after the pending window: the ledger has made it a soft bounce.
+            if row
+                .first_attempt_at
+                .is_some_and(|f| now.0 - f.0 >= PENDING_WINDOW_MS)
+            {
+                row.state = "done".into();
+                self.update_row(&row, None).await?;
+                continue;
+            }
             if let std::collections::hash_map::Entry::Vacant(slot) = emails.entry(row.email_id) {
                 let email = store::email_by_id(&mut c, row.email_id).await?;
                 slot.insert(
@@ -374,12 +384,24 @@ impl Ledger {
         let rows = store::email_recipients(&mut c, id).await?;
         let events = store::email_events(&mut c, account, &id.to_string()).await?;
         drop(c);
+        // The latest result per recipient; at the same instant a final result outranks a
+        // pending one (a retry at the very end of the window is covered by its expiry).
+        let rank = |k: EventKind| match k {
+            EventKind::Pending => 0,
+            EventKind::Bounce => 1,
+            _ => 2,
+        };
         let mut last: HashMap<&str, &Event> = HashMap::new();
-        for e in &events {
-            if matches!(
+        for e in events.iter().filter(|e| {
+            matches!(
                 e.kind,
                 EventKind::Delivered | EventKind::Pending | EventKind::Bounce
-            ) {
+            )
+        }) {
+            let newer = last
+                .get(e.address.as_str())
+                .is_none_or(|l| (e.at, rank(e.kind)) >= (l.at, rank(l.kind)));
+            if newer {
                 last.insert(e.address.as_str(), e);
             }
         }

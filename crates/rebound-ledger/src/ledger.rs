@@ -34,6 +34,15 @@ pub struct Ledger {
     policy: Policy,
     verp: Verp,
     bounce_domains: Vec<String>,
+    inbox: std::sync::Mutex<Vec<Incoming>>,
+}
+
+/// A received message waiting for the next group commit.
+struct Incoming {
+    mail_from: String,
+    rcpt_to: Vec<String>,
+    bytes: Vec<u8>,
+    done: tokio::sync::oneshot::Sender<std::result::Result<i64, String>>,
 }
 
 /// One recipient of a logged send.
@@ -216,6 +225,7 @@ impl Ledger {
         let ledger = Ledger {
             verp: Verp::new(secret.as_bytes()),
             bounce_domains: vec!["bounces.localhost".into()],
+            inbox: std::sync::Mutex::new(Vec::new()),
             pool,
             gate: RwLock::new(Gate::default()),
             keys: RwLock::new(HashMap::new()),
@@ -531,12 +541,54 @@ impl Ledger {
 
     /// Stores a message the SMTP receiver accepted, durably, before it answers 250.
     pub async fn receive(&self, mail_from: &str, rcpt_to: &[String], bytes: &[u8]) -> Result<i64> {
-        let _w = self.write.lock().await;
+        // Group commit: every message waiting when the writer lock comes free is stored in one
+        // transaction (one sync to disk), and each caller hears its own id only after it.
+        let (done, answer) = tokio::sync::oneshot::channel();
+        self.inbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Incoming {
+                mail_from: mail_from.to_string(),
+                rcpt_to: rcpt_to.to_vec(),
+                bytes: bytes.to_vec(),
+                done,
+            });
+        {
+            let _w = self.write.lock().await;
+            let batch = std::mem::take(&mut *self.inbox.lock().unwrap_or_else(|e| e.into_inner()));
+            if !batch.is_empty() {
+                let stored = self.store_incoming(&batch).await;
+                for (i, m) in batch.into_iter().enumerate() {
+                    let result = match &stored {
+                        Ok(ids) => Ok(ids[i]),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = m.done.send(result);
+                }
+            }
+        }
+        match answer.await {
+            Ok(Ok(id)) => Ok(id),
+            Ok(Err(e)) => Err(LedgerError::Invalid(format!(
+                "storing the message failed: {e}"
+            ))),
+            Err(_) => Err(LedgerError::Invalid(
+                "storing the message was abandoned".into(),
+            )),
+        }
+    }
+
+    async fn store_incoming(&self, batch: &[Incoming]) -> Result<Vec<i64>> {
+        let now = self.clock.now();
         let mut tx = self.pool.begin().await?;
-        let id =
-            store::insert_inbound(&mut tx, self.clock.now(), mail_from, rcpt_to, bytes).await?;
+        let mut ids = Vec::with_capacity(batch.len());
+        for m in batch {
+            ids.push(
+                store::insert_inbound(&mut tx, now, &m.mail_from, &m.rcpt_to, &m.bytes).await?,
+            );
+        }
         tx.commit().await?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// Applies a received message: to the exact send its VERP recipient names, else to the
@@ -590,7 +642,18 @@ impl Ledger {
         let ids = store::inbound_in_state(&mut c, "received").await?;
         drop(c);
         for id in &ids {
-            self.process_inbound(*id).await?;
+            match self.process_inbound(*id).await {
+                Ok(_) => {}
+                // The database failing is worth a retry; anything else about this message is
+                // kept as failed, with why, so it does not hold up the ones after it.
+                Err(e @ LedgerError::Storage(_)) => return Err(e),
+                Err(e) => {
+                    let _w = self.write.lock().await;
+                    let mut c = self.pool.acquire().await?;
+                    store::set_inbound_state(&mut c, *id, "failed", None, Some(&e.to_string()))
+                        .await?;
+                }
+            }
         }
         Ok(ids.len())
     }

@@ -207,6 +207,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             smtp_listener.local_addr()?,
             bounce_domains.join(", ")
         );
+        let received = Arc::new(tokio::sync::Notify::new());
         let receiver_config = Arc::new(rebound_smtp::receiver::Config {
             domains: ledger_domains(&state),
             ..rebound_smtp::receiver::Config::default()
@@ -214,8 +215,12 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         let receiver = tokio::spawn(rebound_smtp::receiver::serve(
             smtp_listener,
             receiver_config,
-            Arc::new(LedgerSink(state.clone())),
+            Arc::new(LedgerSink {
+                state: state.clone(),
+                received: received.clone(),
+            }),
         ));
+        let applier = tokio::spawn(apply_received(state.clone(), received));
         let sweeper = tokio::spawn(sweep_forever(state.clone(), sweep));
         let worker = tokio::spawn(crate::deliver::run(
             state.clone(),
@@ -227,6 +232,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             .await?;
         sweeper.abort();
         receiver.abort();
+        applier.abort();
         worker.abort();
         Ok(std::process::ExitCode::SUCCESS)
     })
@@ -264,23 +270,33 @@ fn ledger_domains(state: &AppState) -> Vec<String> {
     state.ledger.bounce_domains().to_vec()
 }
 
-/// The receiver's sink: store durably (then 250), apply in the background.
-struct LedgerSink(Arc<AppState>);
+/// The receiver's sink: store durably (then 250); the applier reads it in the background.
+struct LedgerSink {
+    state: Arc<AppState>,
+    received: Arc<tokio::sync::Notify>,
+}
 
 impl rebound_smtp::receiver::Sink for LedgerSink {
     async fn store(&self, from: String, to: Vec<String>, data: Vec<u8>) -> Result<String, String> {
         let id = self
-            .0
+            .state
             .ledger
             .receive(&from, &to, &data)
             .await
             .map_err(|e| e.to_string())?;
-        let state = self.0.clone();
-        tokio::spawn(async move {
-            if let Err(e) = state.ledger.process_inbound(id).await {
-                eprintln!("rebound: applying received message {id}: {e}");
-            }
-        });
+        self.received.notify_one();
         Ok(id.to_string())
+    }
+}
+
+/// Applies received messages in the order they came, one at a time (they all go through the
+/// ledger's one writer anyway).
+async fn apply_received(state: Arc<AppState>, received: Arc<tokio::sync::Notify>) {
+    loop {
+        if let Err(e) = state.ledger.process_received().await {
+            eprintln!("rebound: applying received messages: {e}");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        received.notified().await;
     }
 }

@@ -200,3 +200,53 @@ fn direct_delivery_replies_become_events_and_the_recipients_view_shows_them() {
     );
     assert_eq!(st, 409, "sent once only");
 }
+
+#[test]
+fn the_delivery_queue_survives_a_crash_and_resumes() {
+    // First the remote is down: the connection fails, the recipient is pending, retry in 1 min.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
+    let s = Server::fresh(
+        "send-restart",
+        &[
+            "--test-clock",
+            T0,
+            "--transport",
+            &format!("remote.test={closed}"),
+        ],
+    );
+    let (_, k) = s.account("a");
+    let body = json!({"subject": "Later", "from": "news@sender.test", "text": "Hi", "recipients": ["ok@remote.test"]});
+    let (_, v) = s.call("POST", "/api/v1/emails", Some(&k), Some(body));
+    let id = v["id"].as_i64().unwrap();
+    s.call("POST", &format!("/api/v1/emails/{id}/send"), Some(&k), None);
+    wait_until("the failed first attempt", || {
+        recipients(&s, &k, id)[0]["status"] == "pending"
+    });
+    assert!(
+        recipients(&s, &k, id)[0]["diagnostic"]
+            .as_str()
+            .unwrap()
+            .contains("connection")
+    );
+    let db = s.kill();
+    // After the crash the queue is still there; the remote is up now.
+    let (remote, accepted) = scripted_remote();
+    let s = Server::start(
+        &db,
+        &[
+            "--test-clock",
+            "2026-03-01T00:02:00Z",
+            "--transport",
+            &format!("remote.test={remote}"),
+        ],
+    );
+    wait_until("the retry to deliver", || {
+        recipients(&s, &k, id)[0]["status"] == "delivered"
+    });
+    assert_eq!(recipients(&s, &k, id)[0]["attempts"], 2);
+    assert_eq!(*accepted.lock().unwrap(), ["ok@remote.test"]);
+}
