@@ -52,15 +52,9 @@ impl Headers {
             let value_at = h.buf.len();
             h.buf
                 .push_str(text::trim(line.get(colon + 1..).unwrap_or("")));
+            // Its continuation lines are appended by the loop itself (see above), so each line
+            // is found once.
             h.fields.push((name_at..value_at, value_at..h.buf.len()));
-            // Its continuation lines (a blank one ends the block, see above).
-            let mut probe = pos;
-            while let Some(next) = next_line(block, &mut probe)
-                .filter(|l| l.starts_with([' ', '\t']) && !text::is_blank(l))
-            {
-                h.continue_last(next);
-                pos = probe;
-            }
         }
         h
     }

@@ -5,6 +5,7 @@
 //! Input is expected with LF line ends ([`crate::mail`] normalises CRLF and CR first).
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use mail_parser::decoders::{base64::base64_decode, charsets::map::charset_decoder};
 
@@ -304,7 +305,6 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
     let mut delim = Vec::with_capacity(boundary.len() + 3);
     delim.extend_from_slice(b"\n--");
     delim.extend_from_slice(boundary);
-    let finder = memchr::memmem::Finder::new(&delim);
     // Positions of delimiter lines: (start of the line, end of the line incl. its LF, closing).
     let mut marks: Vec<(usize, usize, bool)> = Vec::new();
     let mut from = 0;
@@ -317,7 +317,7 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
             from = end;
         }
     }
-    while let Some(p) = finder.find(body.get(from..).unwrap_or(&[])) {
+    while let Some(p) = find_delimiter(body.get(from..).unwrap_or(&[]), boundary) {
         let start = from + p + 1;
         let after = from + p + delim.len();
         let (end, closing) = delimiter_end(body, after);
@@ -346,6 +346,23 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
         parts.push(&body[end..]);
     }
     parts
+}
+
+/// Offset of the first `"\n--" boundary` in `bytes`. Searches for the fixed `"\n--"` with one
+/// searcher built once for all messages, then compares the boundary: building a substring
+/// searcher for each multipart cost more than the search itself.
+fn find_delimiter(bytes: &[u8], boundary: &[u8]) -> Option<usize> {
+    static DASHES: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"\n--"));
+    let mut from = 0;
+    while let Some(p) = DASHES.find(bytes.get(from..)?) {
+        let at = from + p;
+        if bytes.get(at + 3..)?.starts_with(boundary) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// After `--boundary`: "--" closes; then optional white space and the line end. Anything else
