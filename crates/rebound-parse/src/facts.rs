@@ -12,7 +12,7 @@ use crate::text;
 
 /// Wording of notices that are still retrying (Postfix "Delayed Mail (still being retried)",
 /// Sendmail "Warning: could not send message for past 4 hours", Exim "has been delayed").
-const STILL_TRYING: &[&str] = &[
+pub(crate) const STILL_TRYING: &[&str] = &[
     "still being retried",
     "will continue trying",
     "will keep trying",
@@ -213,8 +213,6 @@ fn preferred_code(diagnostic: &str, allow_generic: bool) -> Option<String> {
 pub fn complete(report: &mut Report, mail: &Mail) {
     let notice = mail.notice();
     let lines: Vec<&str> = text::lines(notice).collect();
-    static STILL: LazyLock<DFA> = LazyLock::new(|| text::phrase_dfa(STILL_TRYING));
-    let still_trying = std::cell::OnceCell::new();
     let all: Vec<String> = report
         .recipients
         .iter()
@@ -278,7 +276,7 @@ pub fn complete(report: &mut Report, mail: &Mail) {
                 .and_then(|s| s.chars().next());
             r.action = Some(match class {
                 Some('2') => Action::Delivered,
-                _ if *still_trying.get_or_init(|| text::has_match(&STILL, notice)) => {
+                _ if mail.scan().still_trying() => {
                     Action::Delayed
                 }
                 _ => Action::Failed,

@@ -265,7 +265,8 @@ pub fn html_to_text(html: &str) -> String {
     const BLOCKS: &[&str] = &["br", "p", "div", "tr", "li", "h1", "h2", "h3", "table"];
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(p) = rest.find(['<', '&']) {
+    // Both bytes are ASCII, so the offset is a character boundary.
+    while let Some(p) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         out.push_str(&rest[..p]);
         let tail = &rest[p..];
         if tail.starts_with('<') {

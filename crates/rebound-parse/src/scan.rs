@@ -20,6 +20,16 @@ pub struct Scan {
     /// Offset of the first line of RFC 3464 fields in the text ("Final-Recipient:" or
     /// "Original-Recipient:" at a line start), when DSN fields were pasted into a text part.
     pub dsn_fields: Option<usize>,
+    /// End offset of the first-ending phrase of `facts::STILL_TRYING` (wording of a notice that
+    /// is still retrying), found here rather than in a second pass over the notice.
+    still_trying_end: Option<usize>,
+}
+
+impl Scan {
+    /// True when the notice (not the returned original) says delivery is still being tried.
+    pub fn still_trying(&self) -> bool {
+        self.still_trying_end.is_some_and(|end| end <= self.notice_len)
+    }
 }
 
 /// What a pattern of the automaton stands for.
@@ -29,6 +39,8 @@ enum Kind {
     OriginalMarker,
     HeaderBlock,
     DsnField,
+    /// A phrase of `facts::STILL_TRYING`, with its length in bytes.
+    StillTrying(usize),
 }
 
 struct Automaton {
@@ -56,6 +68,10 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
     for m in ["\nfinal-recipient:", "\noriginal-recipient:"] {
         phrases.push(m);
         kinds.push(Kind::DsnField);
+    }
+    for m in crate::facts::STILL_TRYING {
+        phrases.push(m);
+        kinds.push(Kind::StillTrying(m.len()));
     }
     let dfa = text::phrase_dfa(&phrases);
     Automaton { dfa, kinds }
@@ -85,6 +101,10 @@ pub fn scan(text: &str) -> Scan {
             Some(Kind::DsnField) => {
                 let at = start + 1;
                 s.dsn_fields = Some(s.dsn_fields.map_or(at, |d| d.min(at)));
+            }
+            Some(Kind::StillTrying(len)) => {
+                let end = start + len;
+                s.still_trying_end = Some(s.still_trying_end.map_or(end, |e| e.min(end)));
             }
             None => {}
         }

@@ -37,7 +37,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
             _ => None,
         };
     }
-    if !mail.from().to_ascii_lowercase().contains("amazonses.com") {
+    if !text::contains_ci(mail.from(), "amazonses.com") {
         return None;
     }
     let mut out = Vec::new();
@@ -82,10 +82,7 @@ pub fn read_complaint(mail: &Mail) -> Option<Vec<Recipient>> {
 
 fn is_sns(mail: &Mail) -> bool {
     mail.header("x-amz-sns-message-id").is_some()
-        || mail
-            .from()
-            .to_ascii_lowercase()
-            .contains("@sns.amazonaws.com")
+        || text::contains_ci(mail.from(), "@sns.amazonaws.com")
 }
 
 /// The SES event in the body, unwrapped from an SNS envelope when there is one.

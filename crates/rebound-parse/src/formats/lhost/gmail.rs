@@ -12,8 +12,10 @@ use crate::text;
 
 /// True when the message comes from Google's bounce sender.
 pub(crate) fn from_google(mail: &Mail) -> bool {
-    let from = mail.from().to_ascii_lowercase();
-    from.contains("mailer-daemon@googlemail.com") || from.contains("mailer-daemon@google.com")
+    // Case-insensitive without a lower-case copy: every message passes by here.
+    let from = mail.from();
+    text::contains_ci(from, "mailer-daemon@googlemail.com")
+        || text::contains_ci(from, "mailer-daemon@google.com")
 }
 
 /// Google's explanation of a connection that never succeeded; in a final notice it means
