@@ -132,19 +132,23 @@ const TEMPORARY_DNS: &[&str] = &["host not found, try again"];
 /// Removes the repeated reply-code prefixes of a multi-line SMTP reply (RFC 5321 §4.2.1:
 /// "550-5.7.1 first line 550-5.7.1 second line ..."), which unfolding puts mid-sentence.
 pub fn unfold_reply(diagnostic: &str) -> String {
+    // Most responses are one line: with at most one code word nothing is removed, and joining
+    // the words again only drops the leading spaces.
+    if diagnostic
+        .split(' ')
+        .filter(|w| is_reply_code_word(w))
+        .nth(1)
+        .is_none()
+    {
+        return diagnostic.trim_start_matches(' ').to_string();
+    }
     let mut out = String::with_capacity(diagnostic.len());
     let mut first_prefix_seen = false;
     let words: Vec<&str> = diagnostic.split(' ').collect();
     let mut i = 0;
     while i < words.len() {
         let w = words[i];
-        // "550", "550-" or "550-5.7.1" standing alone.
-        let b = w.as_bytes();
-        let is_code = b.len() >= 3
-            && matches!(b[0], b'2' | b'4' | b'5')
-            && b[1].is_ascii_digit()
-            && b[2].is_ascii_digit()
-            && (b.len() == 3 || b[3] == b'-');
+        let is_code = is_reply_code_word(w);
         if is_code && first_prefix_seen {
             // Skip the code and an enhanced status right after it.
             i += 1;
@@ -165,6 +169,16 @@ pub fn unfold_reply(diagnostic: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// "550", "550-" or "550-5.7.1" standing alone: the reply-code prefix of a reply line.
+fn is_reply_code_word(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() >= 3
+        && matches!(b[0], b'2' | b'4' | b'5')
+        && b[1].is_ascii_digit()
+        && b[2].is_ascii_digit()
+        && (b.len() == 3 || b[3] == b'-')
 }
 
 /// True when the thing said not to exist is a bare domain name ("example.test does not exist"),

@@ -276,9 +276,7 @@ pub fn complete(report: &mut Report, mail: &Mail) {
                 .and_then(|s| s.chars().next());
             r.action = Some(match class {
                 Some('2') => Action::Delivered,
-                _ if mail.scan().still_trying() => {
-                    Action::Delayed
-                }
+                _ if mail.scan().still_trying() => Action::Delayed,
                 _ => Action::Failed,
             });
         }

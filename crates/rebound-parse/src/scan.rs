@@ -28,7 +28,8 @@ pub struct Scan {
 impl Scan {
     /// True when the notice (not the returned original) says delivery is still being tried.
     pub fn still_trying(&self) -> bool {
-        self.still_trying_end.is_some_and(|end| end <= self.notice_len)
+        self.still_trying_end
+            .is_some_and(|end| end <= self.notice_len)
     }
 }
 
