@@ -9,6 +9,10 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 /// Where accepted messages go.
 pub trait Sink: Send + Sync + 'static {
@@ -37,6 +41,8 @@ pub struct Config {
     pub max_recipients: usize,
     /// How long to wait for a command or a chunk of data (RFC 5321 §4.5.3.2 suggests minutes).
     pub timeout: Duration,
+    /// With a certificate: STARTTLS is offered (RFC 3207).
+    pub tls: Option<Arc<ServerConfig>>,
 }
 
 impl Default for Config {
@@ -48,6 +54,7 @@ impl Default for Config {
             max_connections: 200,
             max_recipients: 100,
             timeout: Duration::from_secs(300),
+            tls: None,
         }
     }
 }
@@ -86,8 +93,60 @@ struct Envelope {
     to: Vec<String>,
 }
 
-/// One SMTP session over any byte stream.
+/// A server configuration for STARTTLS from PEM certificate chain and private key.
+pub fn tls_config(cert_pem: &[u8], key_pem: &[u8]) -> Result<Arc<ServerConfig>, String> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("reading the certificate: {e}"))?;
+    if certs.is_empty() {
+        return Err("the certificate file holds no certificate".into());
+    }
+    let key =
+        PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| format!("reading the key: {e}"))?;
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("certificate and key do not fit: {e}"))?;
+    Ok(Arc::new(config))
+}
+
+/// How a part of a session ended.
+enum Next<T> {
+    /// The client quit, went away or was sent away.
+    Done,
+    /// The client asked for TLS: the connection, to be wrapped.
+    StartTls(T),
+}
+
+/// One SMTP session over any byte stream; after STARTTLS it continues over TLS.
 pub async fn session<T, S>(stream: T, config: &Config, sink: &S) -> std::io::Result<()>
+where
+    T: AsyncRead + AsyncWrite + Unpin,
+    S: Sink,
+{
+    let tls = config.tls.clone();
+    match run(stream, config, sink, tls.is_some(), true).await? {
+        Next::Done => Ok(()),
+        Next::StartTls(stream) => {
+            let Some(tls) = tls else { return Ok(()) };
+            let secure = TlsAcceptor::from(tls).accept(stream).await?;
+            // RFC 3207 §4.2: what was said before TLS is forgotten; the client says EHLO anew.
+            run(secure, config, sink, false, false).await.map(|_| ())
+        }
+    }
+}
+
+/// Answers commands until the session ends or turns to TLS.
+async fn run<T, S>(
+    stream: T,
+    config: &Config,
+    sink: &S,
+    offer_tls: bool,
+    greet: bool,
+) -> std::io::Result<Next<T>>
 where
     T: AsyncRead + AsyncWrite + Unpin,
     S: Sink,
@@ -95,17 +154,19 @@ where
     let (r, mut w) = tokio::io::split(stream);
     let mut r = BufReader::new(r);
     let host = &config.hostname;
-    w.write_all(format!("220 {host} ESMTP Rebound bounce receiver\r\n").as_bytes())
-        .await?;
+    if greet {
+        let greeting = format!("220 {host} ESMTP Rebound bounce receiver\r\n");
+        w.write_all(greeting.as_bytes()).await?;
+    }
     let mut env = Envelope::default();
     let mut line = Vec::with_capacity(512);
     loop {
         line.clear();
         match read_line(&mut r, &mut line, config.timeout).await? {
-            Line::Eof => return Ok(()),
+            Line::Eof => return Ok(Next::Done),
             Line::Timeout => {
                 w.write_all(b"421 4.4.2 Idle too long, closing\r\n").await?;
-                return Ok(());
+                return Ok(Next::Done);
             }
             Line::TooLong => {
                 w.write_all(b"500 5.5.2 Line too long\r\n").await?;
@@ -122,8 +183,10 @@ where
                     helo: true,
                     ..Envelope::default()
                 };
+                let starttls = if offer_tls { "250-STARTTLS\r\n" } else { "" };
                 format!(
-                    "250-{host} greets {}\r\n250-PIPELINING\r\n250-SIZE {}\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 SMTPUTF8\r\n",
+                    "250-{host} greets {}\r\n250-PIPELINING\r\n250-SIZE {}\r\n250-8BITMIME\r\n\
+                     {starttls}250-ENHANCEDSTATUSCODES\r\n250 SMTPUTF8\r\n",
                     arg.trim(),
                     config.max_message_bytes
                 )
@@ -138,20 +201,18 @@ where
             "EHLO" | "HELO" => "501 5.5.4 Give your host name\r\n".into(),
             "MAIL" => mail(&mut env, arg, config),
             "RCPT" => rcpt(&mut env, arg, config),
+            "DATA" if env.from.is_none() || env.to.is_empty() => {
+                "503 5.5.1 Need MAIL and RCPT first\r\n".into()
+            }
             "DATA" => {
-                if env.from.is_none() || env.to.is_empty() {
-                    "503 5.5.1 Need MAIL and RCPT first\r\n".into()
-                } else {
-                    w.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-                        .await?;
-                    let reply = data(&mut r, &mut env, config, sink).await?;
-                    match reply {
-                        Some(reply) => reply,
-                        None => {
-                            w.write_all(b"421 4.4.2 Data timed out, closing\r\n")
-                                .await?;
-                            return Ok(());
-                        }
+                w.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                    .await?;
+                match data(&mut r, &mut env, config, sink).await? {
+                    Some(reply) => reply,
+                    None => {
+                        w.write_all(b"421 4.4.2 Data timed out, closing\r\n")
+                            .await?;
+                        return Ok(Next::Done);
                     }
                 }
             }
@@ -167,10 +228,22 @@ where
                 "252 2.5.0 Cannot verify, but will accept mail for the bounce domains\r\n".into()
             }
             "QUIT" => {
-                w.write_all(format!("221 2.0.0 {host} closing\r\n").as_bytes())
-                    .await?;
-                return Ok(());
+                let bye = format!("221 2.0.0 {host} closing\r\n");
+                w.write_all(bye.as_bytes()).await?;
+                return Ok(Next::Done);
             }
+            "STARTTLS" if offer_tls && env.helo => {
+                // RFC 3207 §4: nothing may be pipelined after STARTTLS.
+                if !r.buffer().is_empty() {
+                    w.write_all(b"501 5.5.4 Nothing may follow STARTTLS\r\n")
+                        .await?;
+                    return Ok(Next::Done);
+                }
+                w.write_all(b"220 2.0.0 Ready to start TLS\r\n").await?;
+                w.flush().await?;
+                return Ok(Next::StartTls(r.into_inner().unsplit(w)));
+            }
+            "STARTTLS" if offer_tls => "503 5.5.1 Say EHLO first\r\n".into(),
             "STARTTLS" => "502 5.5.1 STARTTLS is not offered here\r\n".into(),
             _ => "500 5.5.2 Command not recognised\r\n".into(),
         };

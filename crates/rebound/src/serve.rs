@@ -50,6 +50,12 @@ pub struct Args {
     /// [default: bounces.localhost]
     #[arg(long = "bounce-domain", value_name = "DOMAIN")]
     bounce_domains: Vec<String>,
+    /// A PEM certificate chain: with --tls-key, the receiver offers STARTTLS.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Send all outbound mail through this SMTP relay (host:port).
     #[arg(long, env = "REBOUND_RELAY", value_name = "HOST:PORT")]
     relay: Option<String>,
@@ -81,6 +87,8 @@ struct Config {
     bounce_domains: Option<Vec<String>>,
     relay: Option<String>,
     transports: Option<Vec<String>>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
     delivery_concurrency: Option<usize>,
     per_domain_rate: Option<f64>,
 }
@@ -143,6 +151,20 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             .or(config.per_domain_rate)
             .unwrap_or(0.0),
         helo: bounce_domains[0].clone(),
+    };
+    let tls = match (
+        args.tls_cert.or(config.tls_cert),
+        args.tls_key.or(config.tls_key),
+    ) {
+        (Some(cert), Some(key)) => {
+            let read =
+                |p: &PathBuf| std::fs::read(p).with_context(|| format!("reading {}", p.display()));
+            let tls = rebound_smtp::receiver::tls_config(&read(&cert)?, &read(&key)?)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", cert.display()))?;
+            Some(tls)
+        }
+        (None, None) => None,
+        _ => anyhow::bail!("tls_cert and tls_key go together"),
     };
     let sweep = Duration::from_secs(
         args.sweep_interval
@@ -210,6 +232,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         let received = Arc::new(tokio::sync::Notify::new());
         let receiver_config = Arc::new(rebound_smtp::receiver::Config {
             domains: ledger_domains(&state),
+            tls,
             ..rebound_smtp::receiver::Config::default()
         });
         let receiver = tokio::spawn(rebound_smtp::receiver::serve(

@@ -1,7 +1,7 @@
 //! Issue 4 with real Postfix from Debian as the relay: Rebound sends a campaign through
 //! Postfix, Postfix delivers it to a scripted remote server, Postfix's own DSNs come back to
 //! Rebound's receiver at the VERP return paths, and the recipients view shows each recipient's
-//! type and reason. Skips (with a message) when Postfix is not installed, unless
+//! type and reason. Postfix delivers the DSNs to the receiver over STARTTLS only. Skips (with a message) when Postfix is not installed, unless
 //! `REBOUND_REQUIRE_POSTFIX=1` (set by `.ci/run`), which makes that a failure.
 
 mod common;
@@ -43,7 +43,7 @@ impl Postfix {
              mynetworks = 127.0.0.0/8\n\
              smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n\
              relayhost = [{remote_host}]:{remote_port}\n\
-             transport_maps = inline:{{ {bounce_domain}=smtp:[{rcv_host}]:{rcv_port} }}\n\
+             transport_maps = inline:{{ {bounce_domain}=rebound-tls:[{rcv_host}]:{rcv_port} }}\n\
              smtp_dns_support_level = disabled\n\
              smtp_host_lookup = native\n\
              smtp_connect_timeout = 5s\n\
@@ -58,7 +58,9 @@ impl Postfix {
              bounce_queue_lifetime = 15s\n\
              queue_run_delay = 2s\n\
              minimal_backoff_time = 2s\n\
-             maximal_backoff_time = 3s\n",
+             maximal_backoff_time = 3s\n\
+             smtp_tls_loglevel = 1\n",
+
             remote_host = remote.split(':').next().unwrap(),
             remote_port = remote.rsplit(':').next().unwrap(),
             rcv_host = receiver.split(':').next().unwrap(),
@@ -79,6 +81,9 @@ impl Postfix {
             "flush unix n - n 1000? 0 flush".into(),
             "proxymap unix - - n - - proxymap".into(),
             "smtp unix - - n - - smtp".into(),
+            // DSNs go to Rebound's receiver over TLS or not at all (RFC 3207 STARTTLS).
+            "rebound-tls unix - - n - - smtp -o smtp_tls_security_level=encrypt".into(),
+            "tlsmgr unix - - n 1000? 1 tlsmgr".into(),
             "relay unix - - n - - smtp".into(),
             "showq unix n - n - - showq".into(),
             "error unix - - n - - error".into(),
@@ -166,10 +171,30 @@ fn postfix_relays_and_its_dsns_come_back_into_the_recipients_view() {
     let (remote, accepted) = scripted_remote();
     let relay_port = free_port();
     let relay = format!("127.0.0.1:{relay_port}");
+    let keys = temp_dir("postfix-tls");
+    let (cert, key) = (keys.join("cert.pem"), keys.join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args(["-subj", "/CN=bounces.rebound.test", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl makes a test certificate");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let (cert, key) = (cert.display().to_string(), key.display().to_string());
+    let flags = ["--relay", &relay, "--bounce-domain", "bounces.rebound.test"];
     let s = Server::fresh(
         "postfix",
-        &["--relay", &relay, "--bounce-domain", "bounces.rebound.test"],
+        &[&flags[..], &["--tls-cert", &cert, "--tls-key", &key]].concat(),
     );
+
     let pf = Postfix::start(relay_port, &remote, "bounces.rebound.test", &s.smtp);
     let (_, k) = s.account("a");
     let list = [
@@ -229,6 +254,12 @@ fn postfix_relays_and_its_dsns_come_back_into_the_recipients_view() {
         grey_seen.contains(&"pending".to_string()),
         "Postfix's delay notice made it pending first: {grey_seen:?}"
     );
+    let log = pf.log();
+    assert!(
+        log.contains("TLS connection established to 127.0.0.1"),
+        "DSNs over STARTTLS:\n{log}"
+    );
+
     let rs = recipients(&s, &k, first);
     // The relay accepted the last one and the remote took it; no DSN says more.
     assert_eq!(status_of(&rs, "ok@remote.test").0, "sent");
