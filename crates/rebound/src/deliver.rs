@@ -1,14 +1,16 @@
 //! The delivery worker of `rebound serve`: takes due entries from the ledger's queue, sends
-//! each through the configured route, and gives every reply back to the ledger.
+//! each through its route, and gives every reply back to the ledger.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rebound_api::AppState;
 use rebound_ledger::Delivery;
-use rebound_smtp::client::{self, Transaction};
+use rebound_smtp::client::{self, Outcome, Transaction};
 use rebound_smtp::message::{Outgoing, compose};
+use rebound_smtp::mx::{self, Route};
 use tokio::sync::{Mutex, Semaphore};
 
 /// Where mail goes.
@@ -20,19 +22,50 @@ pub struct Routes {
     /// Per recipient domain, the host:port that is its mail server (like Postfix
     /// `transport_maps`); these are delivered to directly.
     pub transports: Vec<(String, String)>,
+    /// Without a relay: the DNS server asked for MX records, and the SMTP port of MX hosts.
+    pub mx: Option<(SocketAddr, u16)>,
+}
+
+/// Where one message goes.
+enum Target {
+    /// These servers (host:port) in order of preference; whether they are a relay.
+    Servers(Vec<String>, bool),
+    /// Nowhere: why, worded as a reply with its enhanced status code.
+    Fail(String),
 }
 
 impl Routes {
-    /// The server for a recipient domain and whether it is a relay.
-    fn route(&self, domain: &str) -> Option<(&str, bool)> {
-        let direct = self
+    /// Where mail for a recipient domain goes: its transport, else the relay, else its MX
+    /// hosts (RFC 5321 §5.1).
+    async fn target(&self, domain: &str) -> Target {
+        let transport = self
             .transports
             .iter()
             .find(|(d, _)| d.eq_ignore_ascii_case(domain));
-        match (direct, &self.relay) {
-            (Some((_, server)), _) => Some((server, false)),
-            (None, Some(relay)) => Some((relay, true)),
-            (None, None) => None,
+        if let Some((_, server)) = transport {
+            return Target::Servers(vec![server.clone()], false);
+        }
+        if let Some(relay) = &self.relay {
+            return Target::Servers(vec![relay.clone()], true);
+        }
+        let Some((resolver, port)) = self.mx else {
+            return Target::Fail(format!(
+                "no route to {domain}: no relay, transport or DNS resolver configured (4.4.0)"
+            ));
+        };
+        match mx::lookup(domain, resolver, Duration::from_secs(10)).await {
+            Ok(Route::Hosts(hosts)) => {
+                Target::Servers(hosts.iter().map(|h| format!("{h}:{port}")).collect(), false)
+            }
+            Ok(Route::NullMx) => Target::Fail(format!(
+                "the domain {domain} accepts no mail: it publishes a null MX (RFC 7505) (5.1.10)"
+            )),
+            Ok(Route::NoSuchDomain) => Target::Fail(format!(
+                "Host or domain name not found: DNS says {domain} does not exist (5.1.2)"
+            )),
+            Err(e) => Target::Fail(format!(
+                "DNS lookup of the mail servers of {domain} failed: {e} (4.4.3)"
+            )),
         }
     }
 }
@@ -69,12 +102,8 @@ pub async fn run(state: Arc<AppState>, routes: Arc<Routes>, limits: Arc<Limits>)
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 return;
             };
-            let (state, routes, limits, pacing) = (
-                state.clone(),
-                routes.clone(),
-                limits.clone(),
-                pacing.clone(),
-            );
+            let (state, routes) = (state.clone(), routes.clone());
+            let (limits, pacing) = (limits.clone(), pacing.clone());
             tasks.push(tokio::spawn(async move {
                 deliver_one(&state, &routes, &limits, &pacing, d).await;
                 drop(permit);
@@ -99,34 +128,11 @@ async fn deliver_one(
         .rsplit_once('@')
         .map_or("", |(_, dom)| dom)
         .to_ascii_lowercase();
-    let (reply, server, via_relay) = match routes.route(&domain) {
-        None => (
-            format!(
-                "no route to {domain}: configure --relay or --transport (delivery straight to MX hosts is not built yet)"
-            ),
-            None,
-            false,
-        ),
-        Some((server, via_relay)) => {
+    let (reply, server, via_relay) = match routes.target(&domain).await {
+        Target::Fail(why) => (why, None, false),
+        Target::Servers(servers, via_relay) => {
             wait_turn(pacing, &domain, limits.per_domain_rate).await;
-            let date = state.ledger.clock().now().to_rfc5322();
-            let message_id = d.row.message_id.clone().unwrap_or_default();
-            let data = compose(&Outgoing {
-                from: &d.email.from,
-                to: &d.row.address,
-                subject: &d.email.subject,
-                message_id: &message_id,
-                date: &date,
-                text: &d.email.text,
-                html: d.email.html.as_deref(),
-            });
-            let t = Transaction {
-                helo: &limits.helo,
-                mail_from: d.row.return_path.as_deref().unwrap_or(""),
-                rcpt_to: &d.row.address,
-                data: &data,
-            };
-            let o = client::deliver(server, &t, Duration::from_secs(120)).await;
+            let o = send(state, limits, &d, &servers).await;
             (o.text, Some(o.server), via_relay)
         }
     };
@@ -137,6 +143,41 @@ async fn deliver_one(
     {
         eprintln!("rebound: recording delivery to {}: {e}", d.row.address);
     }
+}
+
+/// Sends to the first of `servers` that answers at all (RFC 5321 §5.1: try the next MX when
+/// one cannot be reached).
+async fn send(state: &AppState, limits: &Limits, d: &Delivery, servers: &[String]) -> Outcome {
+    let date = state.ledger.clock().now().to_rfc5322();
+    let message_id = d.row.message_id.clone().unwrap_or_default();
+    let data = compose(&Outgoing {
+        from: &d.email.from,
+        to: &d.row.address,
+        subject: &d.email.subject,
+        message_id: &message_id,
+        date: &date,
+        text: &d.email.text,
+        html: d.email.html.as_deref(),
+    });
+    let t = Transaction {
+        helo: &limits.helo,
+        mail_from: d.row.return_path.as_deref().unwrap_or(""),
+        rcpt_to: &d.row.address,
+        data: &data,
+    };
+    let mut last = None;
+    for server in servers {
+        let o = client::deliver(server, &t, Duration::from_secs(120)).await;
+        if o.code.is_some() {
+            return o;
+        }
+        last = Some(o);
+    }
+    last.unwrap_or(Outcome {
+        code: None,
+        text: "no mail server to try".into(),
+        server: String::new(),
+    })
 }
 
 /// Waits until a message to `domain` keeps within `rate` messages a second.

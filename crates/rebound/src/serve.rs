@@ -59,7 +59,15 @@ pub struct Args {
     /// Send all outbound mail through this SMTP relay (host:port).
     #[arg(long, env = "REBOUND_RELAY", value_name = "HOST:PORT")]
     relay: Option<String>,
+    /// The DNS server asked for MX records when there is no relay. [default: the first
+    /// nameserver of /etc/resolv.conf]
+    #[arg(long, value_name = "IP:PORT")]
+    resolver: Option<SocketAddr>,
+    /// The SMTP port of MX hosts. [default: 25]
+    #[arg(long, value_name = "PORT")]
+    mx_port: Option<u16>,
     /// Deliver mail for DOMAIN straight to HOST:PORT as its mail server (repeatable).
+
     #[arg(long = "transport", value_name = "DOMAIN=HOST:PORT")]
     transports: Vec<String>,
     /// Outbound deliveries in flight at once. [default: 8]
@@ -91,6 +99,8 @@ struct Config {
     tls_key: Option<PathBuf>,
     delivery_concurrency: Option<usize>,
     per_domain_rate: Option<f64>,
+    resolver: Option<SocketAddr>,
+    mx_port: Option<u16>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
@@ -140,6 +150,11 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
                     .with_context(|| format!("--transport {t:?} is not DOMAIN=HOST:PORT"))
             })
             .collect::<anyhow::Result<_>>()?,
+        mx: args
+            .resolver
+            .or(config.resolver)
+            .or_else(rebound_smtp::mx::system_resolver)
+            .map(|r| (r, args.mx_port.or(config.mx_port).unwrap_or(25))),
     };
     let limits = crate::deliver::Limits {
         concurrency: args

@@ -60,7 +60,6 @@ impl Postfix {
              minimal_backoff_time = 2s\n\
              maximal_backoff_time = 3s\n\
              smtp_tls_loglevel = 1\n",
-
             remote_host = remote.split(':').next().unwrap(),
             remote_port = remote.rsplit(':').next().unwrap(),
             rcv_host = receiver.split(':').next().unwrap(),

@@ -250,3 +250,53 @@ fn the_delivery_queue_survives_a_crash_and_resumes() {
     assert_eq!(recipients(&s, &k, id)[0]["attempts"], 2);
     assert_eq!(*accepted.lock().unwrap(), ["ok@remote.test"]);
 }
+
+#[test]
+fn direct_delivery_to_mx_hosts_found_in_dns() {
+    let (remote, accepted) = scripted_remote();
+    let port = remote.rsplit(':').next().unwrap().to_string();
+    let dns = common::scripted_dns(&[("remote.test", "localhost"), ("nullmx.test", ".")]);
+    let s = Server::fresh(
+        "send-mx",
+        &["--test-clock", T0, "--resolver", &dns, "--mx-port", &port],
+    );
+    let (_, k) = s.account("a");
+    let to = [
+        "ok@remote.test",
+        "unknown@remote.test",
+        "someone@nullmx.test",
+        "someone@nowhere.test",
+    ];
+    let body = json!({"subject": "MX", "from": "news@sender.test", "text": "Hi", "recipients": to});
+    let (_, v) = s.call("POST", "/api/v1/emails", Some(&k), Some(body));
+    let id = v["id"].as_i64().unwrap();
+    s.call("POST", &format!("/api/v1/emails/{id}/send"), Some(&k), None);
+    wait_until("every recipient to get a result", || {
+        recipients(&s, &k, id).iter().all(|r| r["status"] != "sent")
+    });
+    let rs = recipients(&s, &k, id);
+    assert_eq!(by_address(&rs, "ok@remote.test")["status"], "delivered");
+    assert_eq!(*accepted.lock().unwrap(), ["ok@remote.test"]);
+    for a in [
+        "unknown@remote.test",
+        "someone@nullmx.test",
+        "someone@nowhere.test",
+    ] {
+        let r = by_address(&rs, a);
+        assert_eq!(
+            (
+                r["status"].as_str(),
+                r["type"].as_str(),
+                r["reason"].as_str()
+            ),
+            (Some("bounced"), Some("hard"), Some("unknown_user")),
+            "{r}"
+        );
+    }
+    assert!(
+        by_address(&rs, "someone@nullmx.test")["diagnostic"]
+            .as_str()
+            .unwrap()
+            .contains("null MX")
+    );
+}

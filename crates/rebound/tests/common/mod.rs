@@ -371,3 +371,45 @@ pub fn scripted_remote() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>
     });
     (addr, accepted)
 }
+
+/// A scripted DNS server on loopback UDP: MX answers from `mx` (domain → exchange, "." for a
+/// null MX); any other name is NXDOMAIN. Returns its address.
+pub fn scripted_dns(mx: &'static [(&'static str, &'static str)]) -> String {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            let q = &buf[..n];
+            // The question name: labels from byte 12 to the zero byte.
+            let (mut i, mut labels) = (12, Vec::new());
+            while i < n && q[i] != 0 {
+                let len = q[i] as usize;
+                labels.push(String::from_utf8_lossy(&q[i + 1..(i + 1 + len).min(n)]).to_string());
+                i += 1 + len;
+            }
+            let question_end = (i + 5).min(n);
+            let name = labels.join(".");
+            let mut a = q[..question_end].to_vec();
+            a[2] = 0x81;
+            match mx.iter().find(|(d, _)| *d == name) {
+                None => a[3] = 0x83,
+                Some((_, exchange)) => {
+                    a[3] = 0x80;
+                    a[7] = 1;
+                    a.extend_from_slice(&[0xC0, 12, 0, 15, 0, 1, 0, 0, 0, 60]);
+                    let mut rdata = vec![0, 10];
+                    for l in exchange.split('.').filter(|l| !l.is_empty()) {
+                        rdata.push(l.len() as u8);
+                        rdata.extend_from_slice(l.as_bytes());
+                    }
+                    rdata.push(0);
+                    a.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
+                    a.extend_from_slice(&rdata);
+                }
+            }
+            let _ = socket.send_to(&a, from);
+        }
+    });
+    addr
+}
