@@ -33,6 +33,27 @@ fn account_param(parts: &Parts) -> Option<&str> {
         .find_map(|kv| kv.strip_prefix("account="))
 }
 
+/// Who a request's key belongs to.
+enum Key {
+    /// The operator's admin key.
+    Admin,
+    /// An account's key.
+    Account(i64),
+}
+
+/// Reads and checks the bearer key: 401 when missing or unknown.
+fn key(parts: &Parts, state: &AppState) -> Result<Key, ApiError> {
+    let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
+    if same(token, &state.admin_key) {
+        return Ok(Key::Admin);
+    }
+    state
+        .ledger
+        .authenticate(token)
+        .map(Key::Account)
+        .ok_or_else(ApiError::unauthorized)
+}
+
 /// A request on behalf of one account: its own key, or the admin key with `?account=ID`.
 pub struct AccountCaller {
     /// The account.
@@ -48,28 +69,25 @@ impl FromRequestParts<Arc<AppState>> for AccountCaller {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
-        if same(token, &state.admin_key) {
-            let id = account_param(parts).ok_or_else(|| {
+        let account = match key(parts, state)? {
+            Key::Account(account) => {
+                return Ok(AccountCaller {
+                    account,
+                    actor: Actor::Account,
+                });
+            }
+            Key::Admin => account_param(parts).ok_or_else(|| {
                 ApiError::bad_request("the admin key acts in an account given as ?account=ID")
-            })?;
-            let account = id
-                .parse()
-                .ok()
-                .filter(|a| state.ledger.account_exists(*a))
-                .ok_or_else(|| ApiError::not_found(format!("no account {id:?}")))?;
-            return Ok(AccountCaller {
-                account,
-                actor: Actor::Operator,
-            });
-        }
-        let account = state
-            .ledger
-            .authenticate(token)
-            .ok_or_else(ApiError::unauthorized)?;
+            })?,
+        };
+        let id = account
+            .parse()
+            .ok()
+            .filter(|a| state.ledger.account_exists(*a))
+            .ok_or_else(|| ApiError::not_found(format!("no account {account:?}")))?;
         Ok(AccountCaller {
-            account,
-            actor: Actor::Account,
+            account: id,
+            actor: Actor::Operator,
         })
     }
 }
@@ -84,13 +102,9 @@ impl FromRequestParts<Arc<AppState>> for Admin {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
-        if same(token, &state.admin_key) {
-            Ok(Admin)
-        } else if state.ledger.authenticate(token).is_some() {
-            Err(ApiError::forbidden("this needs the operator's admin key"))
-        } else {
-            Err(ApiError::unauthorized())
+        match key(parts, state)? {
+            Key::Admin => Ok(Admin),
+            Key::Account(_) => Err(ApiError::forbidden("this needs the operator's admin key")),
         }
     }
 }

@@ -14,6 +14,29 @@ use crate::error::{LedgerError, Result};
 use crate::event::{Event, EventKind, parse_bounce_type};
 use crate::time::Timestamp;
 
+/// The columns [`event_from_row`] reads.
+macro_rules! event_columns {
+    () => {
+        "id, account_id, address, at, kind, bounce_type, reason, cause, status, reply_code, \
+         diagnostic, remote_mta, message_id, email_id, source, actor, note, suppress_days, dedup"
+    };
+}
+
+/// The columns `email_from_row` reads.
+macro_rules! email_columns {
+    () => {
+        "id, account_id, subject, from_addr, text_body, html_body, created_at, sent_at, resend_of"
+    };
+}
+
+/// The columns `queue_row` reads.
+macro_rules! queue_columns {
+    () => {
+        "email_id, address, state, not_sent_reason, send_id, message_id, return_path, attempts, \
+         first_attempt_at, last_reply"
+    };
+}
+
 /// Schema migrations for SQLite, in order.
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_ledger.sql")),
@@ -167,11 +190,11 @@ pub async fn insert_event(
 
 /// Every event of an address in an account, in time order.
 pub async fn events_of(c: &mut AnyConnection, account: i64, address: &str) -> Result<Vec<Event>> {
-    let rows = sqlx::query(
-        "SELECT id, account_id, address, at, kind, bounce_type, reason, cause, status, reply_code, \
-         diagnostic, remote_mta, message_id, email_id, source, actor, note, suppress_days, dedup \
-         FROM events WHERE address = $1 AND account_id = $2 ORDER BY at, id",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        event_columns!(),
+        " FROM events WHERE address = $1 AND account_id = $2 ORDER BY at, id"
+    ))
     .bind(address)
     .bind(account)
     .fetch_all(&mut *c)
@@ -903,10 +926,11 @@ pub async fn insert_email(c: &mut AnyConnection, e: &Email, recipients: &[String
 
 /// An email of an account.
 pub async fn email(c: &mut AnyConnection, account: i64, id: i64) -> Result<Option<Email>> {
-    let row = sqlx::query(
-        "SELECT id, account_id, subject, from_addr, text_body, html_body, created_at, sent_at, resend_of \
-         FROM emails WHERE id = $1 AND account_id = $2",
-    )
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        email_columns!(),
+        " FROM emails WHERE id = $1 AND account_id = $2"
+    ))
     .bind(id)
     .bind(account)
     .fetch_optional(&mut *c)
@@ -916,10 +940,11 @@ pub async fn email(c: &mut AnyConnection, account: i64, id: i64) -> Result<Optio
 
 /// An email by id in whichever account (the delivery queue's own lookup).
 pub async fn email_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Email>> {
-    let row = sqlx::query(
-        "SELECT id, account_id, subject, from_addr, text_body, html_body, created_at, sent_at, resend_of \
-         FROM emails WHERE id = $1",
-    )
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        email_columns!(),
+        " FROM emails WHERE id = $1"
+    ))
     .bind(id)
     .fetch_optional(&mut *c)
     .await?;
@@ -928,10 +953,11 @@ pub async fn email_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Email>
 
 /// The emails of an account, newest first.
 pub async fn emails(c: &mut AnyConnection, account: i64) -> Result<Vec<Email>> {
-    let rows = sqlx::query(
-        "SELECT id, account_id, subject, from_addr, text_body, html_body, created_at, sent_at, resend_of \
-         FROM emails WHERE account_id = $1 ORDER BY id DESC",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        email_columns!(),
+        " FROM emails WHERE account_id = $1 ORDER BY id DESC"
+    ))
     .bind(account)
     .fetch_all(&mut *c)
     .await?;
@@ -992,10 +1018,11 @@ fn queue_row(r: &AnyRow) -> Result<QueueRow> {
 
 /// The recipients of an email, by address.
 pub async fn email_recipients(c: &mut AnyConnection, email: i64) -> Result<Vec<QueueRow>> {
-    let rows = sqlx::query(
-        "SELECT email_id, address, state, not_sent_reason, send_id, message_id, return_path, attempts, \
-         first_attempt_at, last_reply FROM email_recipients WHERE email_id = $1 ORDER BY address",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        queue_columns!(),
+        " FROM email_recipients WHERE email_id = $1 ORDER BY address"
+    ))
     .bind(email)
     .fetch_all(&mut *c)
     .await?;
@@ -1009,9 +1036,7 @@ pub async fn due_deliveries(
     limit: i64,
 ) -> Result<Vec<QueueRow>> {
     let rows = sqlx::query(
-        "SELECT email_id, address, state, not_sent_reason, send_id, message_id, return_path, attempts, \
-         first_attempt_at, last_reply FROM email_recipients WHERE state = 'queued' AND next_attempt_at <= $1 \
-         ORDER BY next_attempt_at, email_id, address LIMIT $2",
+        concat!("SELECT ", queue_columns!(), " FROM email_recipients WHERE state = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at, email_id, address LIMIT $2"),
     )
     .bind(now.0)
     .bind(limit)
@@ -1049,11 +1074,11 @@ pub async fn update_recipient(
 
 /// The delivery-result events of one email in an account, in time order.
 pub async fn email_events(c: &mut AnyConnection, account: i64, email: &str) -> Result<Vec<Event>> {
-    let rows = sqlx::query(
-        "SELECT id, account_id, address, at, kind, bounce_type, reason, cause, status, reply_code, \
-         diagnostic, remote_mta, message_id, email_id, source, actor, note, suppress_days, dedup \
-         FROM events WHERE account_id = $1 AND email_id = $2 ORDER BY at, id",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        event_columns!(),
+        " FROM events WHERE account_id = $1 AND email_id = $2 ORDER BY at, id"
+    ))
     .bind(account)
     .bind(email)
     .fetch_all(&mut *c)

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{Server, scripted_remote};
-use serde_json::{Value, json};
+use common::{Server, by_address, recipients, scripted_remote, wait_until};
+use serde_json::json;
 
 const T0: &str = "2026-03-01T00:00:00Z";
 const LIST: [&str; 6] = [
@@ -16,34 +16,6 @@ const LIST: [&str; 6] = [
     "grey@remote.test",
     "ok@remote.test",
 ];
-
-fn recipients(s: &Server, key: &str, email: i64) -> Vec<Value> {
-    let (st, v) = s.call(
-        "GET",
-        &format!("/api/v1/emails/{email}/recipients"),
-        Some(key),
-        None,
-    );
-    assert_eq!(st, 200, "{v}");
-    v["recipients"].as_array().unwrap().clone()
-}
-
-fn by_address<'a>(rs: &'a [Value], address: &str) -> &'a Value {
-    rs.iter()
-        .find(|r| r["address"] == address)
-        .unwrap_or_else(|| panic!("{address} missing"))
-}
-
-fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !ok() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-}
 
 fn campaign(s: &Server, key: &str, subject: &str) -> i64 {
     let body = json!({"subject": subject, "from": "news@sender.test", "text": "Hello\n.dot line\n", "html": "<p>Hello</p>", "recipients": LIST});
@@ -168,30 +140,7 @@ fn direct_delivery_replies_become_events_and_the_recipients_view_shows_them() {
 
     // A second campaign to the same list does not send to the hard-bounced ones.
     let second = campaign(&s, &k, "Summer news");
-    let (_, v) = s.call(
-        "POST",
-        &format!("/api/v1/emails/{second}/send"),
-        Some(&k),
-        None,
-    );
-    assert_eq!(
-        (v["queued"].clone(), v["not_sent"].clone()),
-        (json!(3), json!(3)),
-        "{v}"
-    );
-    let rs = recipients(&s, &k, second);
-    for (address, reason) in [
-        ("unknown@remote.test", "hard_bounced: unknown_user"),
-        ("full@remote.test", "hard_bounced: mailbox_full"),
-        ("spam@remote.test", "hard_bounced: spam"),
-    ] {
-        let r = by_address(&rs, address);
-        assert_eq!(
-            (r["status"].as_str(), r["not_sent_reason"].as_str()),
-            (Some("not_sent"), Some(reason)),
-            "{r}"
-        );
-    }
+    common::send_skips_the_hard_bounced(&s, &k, second);
     let (st, _) = s.call(
         "POST",
         &format!("/api/v1/emails/{second}/send"),

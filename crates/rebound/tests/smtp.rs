@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Server, dsn, smtp_send};
+use common::{Server, dsn, smtp_send, wait_until};
 use serde_json::{Value, json};
 
 const T0: &str = "2026-03-01T00:00:00Z";
@@ -18,17 +18,6 @@ fn log_send(s: &Server, key: &str, to: &str, message_id: &str, email: &str) -> S
     );
     assert_eq!(st, 200, "{v}");
     v["sends"][0]["return_path"].as_str().unwrap().to_string()
-}
-
-fn wait_for(mut ok: impl FnMut() -> bool, what: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !ok() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
 }
 
 #[test]
@@ -70,10 +59,9 @@ fn a_bounce_to_a_verp_address_applies_to_the_exact_send() {
         replies.last().unwrap().starts_with("250 2.0.0"),
         "{replies:?}"
     );
-    wait_for(
-        || s.contact(&k, "reader@example.test")["eligible"] == false,
-        "the bounce to apply",
-    );
+    wait_until("the bounce to apply", || {
+        s.contact(&k, "reader@example.test")["eligible"] == false
+    });
     let c = s.contact(&k, "reader@example.test");
     let bounce = c["history"]
         .as_array()
@@ -124,10 +112,9 @@ fn without_verp_the_quoted_message_id_finds_the_account() {
     );
     let replies = smtp_send(&s.smtp, "", &["postmaster@bounces.localhost"], &msg);
     assert!(replies.last().unwrap().starts_with("250"), "{replies:?}");
-    wait_for(
-        || s.contact(&k, "quoted@example.test")["eligible"] == false,
-        "the bounce to apply",
-    );
+    wait_until("the bounce to apply", || {
+        s.contact(&k, "quoted@example.test")["eligible"] == false
+    });
     assert_eq!(
         s.contact(&k, "quoted@example.test")["email_hard_bounce_reason"],
         "mailbox_full"
@@ -191,22 +178,19 @@ fn every_message_that_got_250_is_in_the_ledger_after_kill_9() {
     );
     let s = Server::start(&db, &["--test-clock", T0]);
     let addresses: Vec<Value> = acknowledged.iter().map(|a| json!(a)).collect();
-    wait_for(
-        || {
-            let (_, r) = s.call(
-                "POST",
-                "/api/v1/check",
-                Some(&k),
-                Some(json!({ "addresses": addresses })),
-            );
-            r["results"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|x| x["eligible"] == false)
-        },
-        "every acknowledged bounce to be applied",
-    );
+    wait_until("every acknowledged bounce to be applied", || {
+        let (_, r) = s.call(
+            "POST",
+            "/api/v1/check",
+            Some(&k),
+            Some(json!({ "addresses": addresses })),
+        );
+        r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["eligible"] == false)
+    });
     eprintln!(
         "{} messages acknowledged before kill -9, all applied after restart",
         acknowledged.len()

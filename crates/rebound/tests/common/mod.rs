@@ -413,3 +413,60 @@ pub fn scripted_dns(mx: &'static [(&'static str, &'static str)]) -> String {
     });
     addr
 }
+
+/// The recipients view of an email.
+pub fn recipients(s: &Server, key: &str, email: i64) -> Vec<Value> {
+    let (st, v) = s.call(
+        "GET",
+        &format!("/api/v1/emails/{email}/recipients"),
+        Some(key),
+        None,
+    );
+    assert_eq!(st, 200, "{v}");
+    v["recipients"].as_array().unwrap().clone()
+}
+
+/// One recipient of a recipients view.
+pub fn by_address<'a>(rs: &'a [Value], address: &str) -> &'a Value {
+    rs.iter()
+        .find(|r| r["address"] == address)
+        .unwrap_or_else(|| panic!("{address} missing"))
+}
+
+/// Polls `ok` for up to 20 seconds.
+pub fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Sends `email` (to the scripted remote's list after a first campaign) and checks that the
+/// three hard-bounced recipients are not sent, with why, and the other three are queued.
+pub fn send_skips_the_hard_bounced(s: &Server, key: &str, email: i64) {
+    let (_, v) = s.call(
+        "POST",
+        &format!("/api/v1/emails/{email}/send"),
+        Some(key),
+        None,
+    );
+    assert_eq!(
+        (v["queued"].clone(), v["not_sent"].clone()),
+        (serde_json::json!(3), serde_json::json!(3)),
+        "{v}"
+    );
+    let rs = recipients(s, key, email);
+    for (address, reason) in [
+        ("unknown@remote.test", "hard_bounced: unknown_user"),
+        ("full@remote.test", "hard_bounced: mailbox_full"),
+        ("spam@remote.test", "hard_bounced: spam"),
+    ] {
+        let r = by_address(&rs, address);
+        let got = (r["status"].as_str(), r["not_sent_reason"].as_str());
+        assert_eq!(got, (Some("not_sent"), Some(reason)), "{r}");
+    }
+}
