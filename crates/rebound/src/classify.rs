@@ -180,33 +180,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn process(source: Source, policy: &Policy) -> Vec<Outcome> {
-    let name = source.name();
-    match source {
-        Source::Error { error, .. } => vec![Outcome::Error(ErrorRecord { file: name, error })],
-        Source::Bytes { index, bytes, .. } => {
-            vec![Outcome::Records(records(&name, index, &bytes, policy))]
-        }
-        Source::File(path) => match std::fs::read(&path) {
-            Err(e) => vec![Outcome::Error(ErrorRecord {
-                file: name,
-                error: e.to_string(),
-            })],
-            Ok(bytes) => {
-                let mut v = Vec::new();
-                input::push_bytes(&mut v, name, bytes);
-                v.into_iter()
-                    .map(|s| match s {
-                        Source::Bytes { name, index, bytes } => {
-                            Outcome::Records(records(&name, index, &bytes, policy))
-                        }
-                        other => Outcome::Error(ErrorRecord {
-                            file: other.name(),
-                            error: "unreadable".into(),
-                        }),
-                    })
-                    .collect()
-            }
-        },
+    match source.messages() {
+        Err((file, error)) => vec![Outcome::Error(ErrorRecord { file, error })],
+        Ok(messages) => messages
+            .into_iter()
+            .map(|m| Outcome::Records(records(&m.name, m.index, &m.bytes, policy)))
+            .collect(),
     }
 }
 

@@ -21,7 +21,39 @@ pub enum Source {
     Error { name: String, error: String },
 }
 
+/// One message of a source.
+pub struct Message {
+    /// The input's name.
+    pub name: String,
+    /// 1-based position in an mbox file holding several.
+    pub index: Option<usize>,
+    /// The message.
+    pub bytes: Vec<u8>,
+}
+
 impl Source {
+    /// Reads the source: its messages, or (name, error) when it cannot be read.
+    pub fn messages(self) -> Result<Vec<Message>, (String, String)> {
+        let name = self.name();
+        let sources = match self {
+            Source::Error { error, .. } => return Err((name, error)),
+            Source::Bytes { .. } => vec![self],
+            Source::File(path) => {
+                let bytes = std::fs::read(&path).map_err(|e| (name.clone(), e.to_string()))?;
+                let mut v = Vec::new();
+                push_bytes(&mut v, name, bytes);
+                v
+            }
+        };
+        Ok(sources
+            .into_iter()
+            .filter_map(|s| match s {
+                Source::Bytes { name, index, bytes } => Some(Message { name, index, bytes }),
+                _ => None,
+            })
+            .collect())
+    }
+
     /// The name used in output (`file`).
     pub fn name(&self) -> String {
         match self {

@@ -2,6 +2,7 @@
 
 mod classify;
 mod deliver;
+mod import;
 mod input;
 mod serve;
 
@@ -21,6 +22,8 @@ enum Command {
     Classify(classify::Args),
     /// Run the ledger and its HTTP API (JSON under /api/v1) on an embedded SQLite file.
     Serve(Box<serve::Args>),
+    /// Ingest stored bounces (files, directories, mbox, Maildir) into one account's ledger.
+    Import(import::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -28,6 +31,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Classify(args) => classify::run(args),
         Command::Serve(args) => serve::run(*args),
+        Command::Import(args) => import::run(args),
     };
     match result {
         Ok(code) => code,
