@@ -33,7 +33,7 @@ impl Headers {
                 }
                 break;
             }
-            if line.starts_with([' ', '\t']) {
+            if matches!(line.as_bytes().first(), Some(b' ' | b'\t')) {
                 h.continue_last(line);
                 continue;
             }
@@ -41,7 +41,8 @@ impl Headers {
                 continue;
             };
             let name = text::trim(line.get(..colon).unwrap_or(""));
-            if name.is_empty() || name.contains([' ', '\t']) {
+            // Bytes, not chars: both are ASCII, and a byte test is cheaper per field.
+            if name.is_empty() || name.bytes().any(|b| b == b' ' || b == b'\t') {
                 continue;
             }
             let name_at = h.buf.len();
