@@ -134,8 +134,10 @@ const TEMPORARY_DNS: &[&str] = &["host not found, try again"];
 pub fn unfold_reply(diagnostic: &str) -> String {
     // Most responses are one line: with at most one code word nothing is removed, and joining
     // the words again only drops the leading spaces.
+    // Split as bytes: a byte loop beats a substring search per (short) word.
     if diagnostic
-        .split(' ')
+        .as_bytes()
+        .split(|b| *b == b' ')
         .filter(|w| is_reply_code_word(w))
         .nth(1)
         .is_none()
@@ -148,7 +150,7 @@ pub fn unfold_reply(diagnostic: &str) -> String {
     let mut i = 0;
     while i < words.len() {
         let w = words[i];
-        let is_code = is_reply_code_word(w);
+        let is_code = is_reply_code_word(w.as_bytes());
         if is_code && first_prefix_seen {
             // Skip the code and an enhanced status right after it.
             i += 1;
@@ -172,8 +174,7 @@ pub fn unfold_reply(diagnostic: &str) -> String {
 }
 
 /// "550", "550-" or "550-5.7.1" standing alone: the reply-code prefix of a reply line.
-fn is_reply_code_word(w: &str) -> bool {
-    let b = w.as_bytes();
+fn is_reply_code_word(b: &[u8]) -> bool {
     b.len() >= 3
         && matches!(b[0], b'2' | b'4' | b'5')
         && b[1].is_ascii_digit()

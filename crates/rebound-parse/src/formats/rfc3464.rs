@@ -30,9 +30,14 @@ fn fields(body: &str) -> Vec<Option<(&str, Cow<'_, str>)>> {
                 v.push(' ');
                 v.push_str(line.trim());
             }
-        } else if let Some((name, value)) = line.split_once(':') {
+        } else if let Some(colon) = memchr::memchr(b':', line.as_bytes()) {
+            // The colon is ASCII, so both sides are whole characters.
+            let (name, value) = (
+                line.get(..colon).unwrap_or(""),
+                line.get(colon + 1..).unwrap_or(""),
+            );
             let name = name.trim();
-            if !name.is_empty() && !name.contains(' ') {
+            if !name.is_empty() && !name.as_bytes().contains(&b' ') {
                 out.push(Some((name, Cow::Borrowed(value.trim()))));
             }
         }
