@@ -337,16 +337,21 @@ fn quoted_header_block(rest: &str) -> Option<String> {
 
 fn looks_like_field(line: &str) -> bool {
     !line.starts_with([' ', '\t'])
-        && line
-            .split_once(':')
-            .is_some_and(|(n, _)| !n.is_empty() && !n.contains(' '))
+        && split_at_colon(line).is_some_and(|(n, _)| !n.is_empty() && !n.as_bytes().contains(&b' '))
+}
+
+/// `line.split_once(':')` with `memchr`: cheaper per line than a character searcher.
+fn split_at_colon(line: &str) -> Option<(&str, &str)> {
+    let colon = memchr::memchr(b':', line.as_bytes())?;
+    // The colon is ASCII, so both sides are whole characters.
+    Some((line.get(..colon)?, line.get(colon + 1..)?))
 }
 
 /// The unfolded value of the first `name` field (lower case) in a header block.
 fn field_value(block: &str, name: &str) -> Option<String> {
     let mut lines = text::lines(block).peekable();
     while let Some(line) = lines.next() {
-        let Some((n, v)) = line.split_once(':') else {
+        let Some((n, v)) = split_at_colon(line) else {
             continue;
         };
         if line.starts_with([' ', '\t']) || !text::trim(n).eq_ignore_ascii_case(name) {
