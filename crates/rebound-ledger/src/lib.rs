@@ -16,8 +16,10 @@ pub mod emails;
 mod error;
 pub mod event;
 pub mod gate;
+mod health;
 mod ledger;
 pub mod rules;
+mod session;
 pub mod store;
 pub mod time;
 pub mod verp;
@@ -26,9 +28,12 @@ pub use emails::{Delivery, EmailView, NewEmail, RecipientView, SendSummary};
 pub use error::{LedgerError, Result};
 pub use event::{Event, EventKind};
 pub use gate::{Decision, Scope};
+pub use health::Health;
 pub use ledger::{
     Applied, ContactView, DeliveryResult, Ingested, Ledger, LoggedSend, NewAccount, Page,
     Processed, Skipped, SuppressionView, UnbounceHint, sha256_hex,
 };
 pub use rules::Actor;
+pub use session::Session;
+
 pub use time::{Clock, Timestamp};

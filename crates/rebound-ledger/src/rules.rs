@@ -32,7 +32,17 @@ pub fn retry_delay(attempt: i64) -> i64 {
     RETRY_BACKOFF_MS[i.min(RETRY_BACKOFF_MS.len() - 1)]
 }
 
+/// Account health looks back this far (SPEC §5).
+pub const HEALTH_WINDOW_MS: i64 = 30 * DAY;
+
+/// Hard bounces above this share of sends flag an account (large providers pause senders).
+pub const HARD_BOUNCE_RATE_FLAG: f64 = 0.05;
+
+/// Complaints above this share of sends flag an account.
+pub const COMPLAINT_RATE_FLAG: f64 = 0.001;
+
 /// Who asks for an unbounce.
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
     /// A user of the account, with the account's key.

@@ -43,6 +43,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_contacts.sql")),
     (3, include_str!("../migrations/sqlite/0003_inbound.sql")),
     (4, include_str!("../migrations/sqlite/0004_emails.sql")),
+    (5, include_str!("../migrations/sqlite/0005_sessions.sql")),
 ];
 
 /// Opens (creating if needed) the database at `url` and brings its schema up to date.
@@ -1084,4 +1085,99 @@ pub async fn email_events(c: &mut AnyConnection, account: i64, email: &str) -> R
     .fetch_all(&mut *c)
     .await?;
     rows.iter().map(event_from_row).collect()
+}
+
+/// A web session: (account, is admin, csrf token, expires).
+pub type SessionRow = (Option<i64>, bool, String, Timestamp);
+
+/// Stores a session.
+pub async fn insert_session(
+    c: &mut AnyConnection,
+    token_hash: &str,
+    s: &SessionRow,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, is_admin, csrf, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(s.0)
+    .bind(i64::from(s.1))
+    .bind(&s.2)
+    .bind(now.0)
+    .bind(s.3.0)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// A session by its token's hash.
+pub async fn session(c: &mut AnyConnection, token_hash: &str) -> Result<Option<SessionRow>> {
+    let row = sqlx::query(
+        "SELECT account_id, is_admin, csrf, expires_at FROM sessions WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(&mut *c)
+    .await?;
+    row.map(|r| -> Result<SessionRow> {
+        let admin: i64 = r.try_get("is_admin")?;
+        Ok((
+            r.try_get("account_id")?,
+            admin != 0,
+            r.try_get("csrf")?,
+            Timestamp(r.try_get("expires_at")?),
+        ))
+    })
+    .transpose()
+}
+
+/// Ends a session.
+pub async fn delete_session(c: &mut AnyConnection, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// Counts of an account's events since `since`: (kind, bounce type or "", reason or "", n).
+pub async fn event_counts(
+    c: &mut AnyConnection,
+    account: i64,
+    since: Timestamp,
+) -> Result<Vec<(String, String, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT kind, COALESCE(bounce_type, '') AS t, COALESCE(reason, '') AS r, COUNT(*) AS n \
+         FROM events WHERE account_id = $1 AND at >= $2 GROUP BY kind, t, r ORDER BY kind, t, r",
+    )
+    .bind(account)
+    .bind(since.0)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("kind")?,
+                r.try_get("t")?,
+                r.try_get("r")?,
+                r.try_get("n")?,
+            ))
+        })
+        .collect()
+}
+
+/// Bounce times of an account since `since` (for the bounces-over-time chart).
+pub async fn bounce_times(
+    c: &mut AnyConnection,
+    account: i64,
+    since: Timestamp,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT at FROM events WHERE account_id = $1 AND kind = 'bounce' AND at >= $2 ORDER BY at",
+    )
+    .bind(account)
+    .bind(since.0)
+    .fetch_all(&mut *c)
+    .await?)
 }

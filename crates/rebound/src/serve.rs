@@ -265,9 +265,12 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             Arc::new(routes),
             Arc::new(limits),
         ));
-        axum::serve(listener, rebound_api::app(state))
-            .with_graceful_shutdown(shutdown())
-            .await?;
+        axum::serve(
+            listener,
+            rebound_api::app(state.clone()).merge(rebound_web::routes(state)),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await?;
         sweeper.abort();
         receiver.abort();
         applier.abort();

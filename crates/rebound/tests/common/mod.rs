@@ -89,6 +89,32 @@ impl Server {
         self.db.clone()
     }
 
+    /// Sends a request with these header lines; returns status, the response head (lower
+    /// case) and body.
+    pub fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, String, Vec<u8>) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        s.write_all(head.as_bytes()).unwrap();
+        s.write_all(body).unwrap();
+        let mut resp = Vec::new();
+        s.read_to_end(&mut resp).unwrap();
+        parse_response(&resp)
+    }
+
     /// Sends a request; returns status and body.
     pub fn raw(
         &self,
@@ -98,24 +124,16 @@ impl Server {
         content_type: &str,
         body: &[u8],
     ) -> (u16, Vec<u8>) {
-        let mut s = TcpStream::connect(&self.addr).unwrap();
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.addr,
-            body.len()
-        );
-        if let Some(k) = key {
-            head.push_str(&format!("Authorization: Bearer {k}\r\n"));
+        let auth = key.map(|k| format!("Bearer {k}"));
+        let mut headers = Vec::new();
+        if let Some(a) = &auth {
+            headers.push(("Authorization", a.as_str()));
         }
         if !body.is_empty() {
-            head.push_str(&format!("Content-Type: {content_type}\r\n"));
+            headers.push(("Content-Type", content_type));
         }
-        head.push_str("\r\n");
-        s.write_all(head.as_bytes()).unwrap();
-        s.write_all(body).unwrap();
-        let mut resp = Vec::new();
-        s.read_to_end(&mut resp).unwrap();
-        parse_response(&resp)
+        let (status, _, body) = self.exchange(method, path, &headers, body);
+        (status, body)
     }
 
     /// A JSON request; returns status and the JSON body (Null when empty).
@@ -209,8 +227,8 @@ impl Drop for Server {
     }
 }
 
-/// Status and body of an HTTP/1.1 response (Content-Length, chunked, or read to close).
-fn parse_response(resp: &[u8]) -> (u16, Vec<u8>) {
+/// Status, head and body of an HTTP/1.1 response (Content-Length, chunked, or read to close).
+fn parse_response(resp: &[u8]) -> (u16, String, Vec<u8>) {
     let split = resp
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -236,7 +254,7 @@ fn parse_response(resp: &[u8]) -> (u16, Vec<u8>) {
         }
         body = out;
     }
-    (status, body)
+    (status, head, body)
 }
 
 /// A multipart/report DSN (RFC 3464) written for these tests.

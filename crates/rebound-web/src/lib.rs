@@ -1,0 +1,191 @@
+//! Rebound's web UI (SPEC §5): server-rendered pages over the same ledger queries as the API.
+//!
+//! Sign-in takes an account key (or the admin key) and sets a session cookie; every form posts
+//! back the session's CSRF token. Pages work without JavaScript; the stylesheet is embedded.
+//! [`routes`] is merged into the API router by `rebound serve`.
+
+mod charts;
+mod pages;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Form, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use rebound_api::AppState;
+use rebound_ledger::Session;
+
+pub use pages::label;
+
+/// The session cookie's name.
+const COOKIE: &str = "rebound_session";
+
+/// The stylesheet.
+const CSS: &str = include_str!("app.css");
+
+/// The UI's routes (to merge into the API router).
+pub fn routes(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(pages::login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/emails", get(pages::emails))
+        .route("/emails/{id}", get(pages::email))
+        .route("/emails/{id}/resend", post(pages::resend))
+        .route("/contacts", get(pages::find_contact))
+        .route("/contacts/{address}", get(pages::contact))
+        .route("/contacts/{address}/unbounce", post(pages::unbounce))
+        .route("/suppressions", get(pages::suppressions))
+        .route("/suppressions.csv", get(pages::suppressions_csv))
+        .route("/health", get(pages::health))
+        .route("/admin", get(pages::admin))
+        .route("/admin/global-bounces/{address}/lift", post(pages::lift))
+        .route("/static/app.css", get(css))
+        .with_state(state)
+}
+
+type Shared = State<Arc<AppState>>;
+
+async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
+}
+
+/// The cookie's token, if any.
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    let header = headers.get(header::COOKIE)?.to_str().ok()?;
+    header.split(';').find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == COOKIE && !v.is_empty()).then(|| v.to_string())
+    })
+}
+
+/// A signed-in visitor.
+pub struct Web {
+    token: String,
+    session: Session,
+}
+
+impl FromRequestParts<Arc<AppState>> for Web {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Response> {
+        let Some(token) = cookie_token(&parts.headers) else {
+            return Err(Redirect::to("/login").into_response());
+        };
+        match state.ledger.session(&token).await {
+            Ok(Some(session)) => Ok(Web { token, session }),
+            Ok(None) => Err(Redirect::to("/login").into_response()),
+            Err(e) => Err(error_page(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())),
+        }
+    }
+}
+
+impl Web {
+    /// The account of an account user; the operator is sent to the operator's page.
+    fn account(&self) -> Result<i64, Stop> {
+        self.session
+            .account
+            .ok_or_else(|| Stop::from(Redirect::to("/admin").into_response()))
+    }
+
+    /// Checks a form's CSRF token.
+    fn check(&self, form: &HashMap<String, String>) -> Result<(), Stop> {
+        match form.get("csrf") {
+            Some(t) if *t == self.session.csrf => Ok(()),
+            _ => Err(Stop::from(error_page(
+                StatusCode::FORBIDDEN,
+                "The form has expired; reload the page and try again.",
+            ))),
+        }
+    }
+}
+
+/// A page that ends early: a redirect or an error page (boxed: responses are large).
+pub struct Stop(Box<Response>);
+
+impl From<Response> for Stop {
+    fn from(r: Response) -> Stop {
+        Stop(Box::new(r))
+    }
+}
+
+impl From<rebound_ledger::LedgerError> for Stop {
+    fn from(e: rebound_ledger::LedgerError) -> Stop {
+        use rebound_ledger::LedgerError;
+        let status = match e {
+            LedgerError::NotFound(_) => StatusCode::NOT_FOUND,
+            LedgerError::InvalidAddress { .. } | LedgerError::Invalid(_) => StatusCode::BAD_REQUEST,
+            LedgerError::Refused { .. } => StatusCode::CONFLICT,
+            _ => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        Stop::from(error_page(status, &e.to_string()))
+    }
+}
+
+impl IntoResponse for Stop {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+/// What a page handler returns.
+type Page = Result<Response, Stop>;
+
+/// A plain page for errors.
+fn error_page(status: StatusCode, message: &str) -> Response {
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Rebound</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><h1>{}</h1><p>{}</p><p><a href=\"/\">Back</a></p></main></body></html>",
+        status.canonical_reason().unwrap_or("Error"),
+        charts::esc(message)
+    );
+    (status, Html(body)).into_response()
+}
+
+async fn home(headers: HeaderMap) -> Response {
+    match cookie_token(&headers) {
+        Some(_) => Redirect::to("/emails").into_response(),
+        None => Redirect::to("/login").into_response(),
+    }
+}
+
+async fn login(State(s): Shared, Form(form): Form<HashMap<String, String>>) -> Response {
+    let key = form.get("key").map(|k| k.trim()).unwrap_or("");
+    let (account, admin, next) = if !key.is_empty() && key == s.admin_key {
+        (None, true, "/admin")
+    } else if let Some(a) = s.ledger.authenticate(key) {
+        (Some(a), false, "/emails")
+    } else {
+        return pages::login_with(
+            StatusCode::UNAUTHORIZED,
+            Some("That key is not valid.".into()),
+        );
+    };
+    match s.ledger.start_session(account, admin).await {
+        Ok((token, _)) => {
+            let cookie =
+                format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800");
+            ([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response()
+        }
+        Err(e) => error_page(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    }
+}
+
+async fn logout(State(s): Shared, web: Web, Form(form): Form<HashMap<String, String>>) -> Page {
+    web.check(&form)?;
+    let _ = s.ledger.end_session(&web.token).await;
+    let cookie = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+/// Query parameters of a page.
+type Params = Query<HashMap<String, String>>;
+
+/// A path segment taken as given.
+type Segment = Path<String>;

@@ -1,0 +1,193 @@
+//! The web UI over HTTP, as a browser without JavaScript uses it (issue 5): sign in, the emails
+//! list, the recipients view filtered to bounced with a recipient's detail, unbounce allowed and
+//! refused, CSV export, CSRF protection, and the operator's page.
+
+mod common;
+
+use common::{ADMIN, Server, recipients, scripted_remote, wait_until};
+use serde_json::json;
+
+const T0: &str = "2026-03-01T00:00:00Z";
+
+/// A signed-in browser: the session cookie.
+struct Browser<'a> {
+    s: &'a Server,
+    cookie: String,
+}
+
+impl Browser<'_> {
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let (st, head, body) = self
+            .s
+            .exchange("GET", path, &[("Cookie", &self.cookie)], b"");
+        (st, head, String::from_utf8(body).unwrap())
+    }
+
+    fn post(&self, path: &str, form: &str) -> (u16, String, String) {
+        let headers = [
+            ("Cookie", self.cookie.as_str()),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ];
+        let (st, head, body) = self.s.exchange("POST", path, &headers, form.as_bytes());
+        (st, head, String::from_utf8(body).unwrap())
+    }
+
+    /// The CSRF token of a page's forms.
+    fn csrf(&self, page: &str) -> String {
+        let (_, _, html) = self.get(page);
+        let at = html
+            .find("name=\"csrf\" value=\"")
+            .expect("a form with a CSRF token")
+            + 19;
+        html[at..].split('"').next().unwrap().to_string()
+    }
+}
+
+fn sign_in<'a>(s: &'a Server, key: &str) -> Browser<'a> {
+    let form = format!("key={key}");
+    let (st, head, _) = s.exchange(
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form.as_bytes(),
+    );
+    assert_eq!(st, 303, "{head}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    assert!(
+        head.contains("httponly") && head.contains("samesite=lax"),
+        "{head}"
+    );
+    Browser { s, cookie }
+}
+
+#[test]
+fn the_ui_shows_bounces_and_unbounces_without_javascript() {
+    let (remote, _) = scripted_remote();
+    let s = Server::fresh(
+        "web",
+        &[
+            "--test-clock",
+            T0,
+            "--transport",
+            &format!("remote.test={remote}"),
+        ],
+    );
+    let (_, k) = s.account("Newsletter");
+    let list = [
+        "unknown@remote.test",
+        "full@remote.test",
+        "spam@remote.test",
+        "dmarc@remote.test",
+        "grey@remote.test",
+        "ok@remote.test",
+    ];
+    let (_, v) = s.call("POST", "/api/v1/emails", Some(&k), Some(json!({"subject": "Spring <news>", "from": "news@sender.test", "text": "Hi", "recipients": list})));
+    let id = v["id"].as_i64().unwrap();
+    s.call("POST", &format!("/api/v1/emails/{id}/send"), Some(&k), None);
+    wait_until("results", || {
+        recipients(&s, &k, id).iter().all(|r| r["status"] != "sent")
+    });
+
+    // Not signed in: to the login page; a wrong key is refused.
+    let (st, head, _) = s.exchange("GET", "/emails", &[], b"");
+    assert_eq!(st, 303);
+    assert!(head.contains("location: /login"));
+    let (st, _, body) = s.exchange(
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"key=nope",
+    );
+    assert_eq!(st, 401);
+    assert!(String::from_utf8_lossy(&body).contains("not valid"));
+
+    let b = sign_in(&s, &k);
+    let (st, _, html) = b.get("/emails");
+    assert_eq!(st, 200);
+    assert!(
+        html.contains("Spring &lt;news&gt;") && !html.contains("Spring <news>"),
+        "escaped subject"
+    );
+    assert!(
+        html.contains("<svg") && html.contains("66.7 %"),
+        "bounce rate shown and charted: {html}"
+    );
+
+    let (_, _, html) = b.get(&format!("/emails/{id}?status=bounced"));
+    assert!(
+        html.contains("unknown@remote.test") && !html.contains(">ok@remote.test<"),
+        "filtered to bounced"
+    );
+    assert!(
+        html.contains("Unknown user") && html.contains("Sender not authorised"),
+        "Reason column"
+    );
+    let (_, _, html) = b.get(&format!(
+        "/emails/{id}?status=bounced&r=unknown%40remote.test"
+    ));
+    assert!(
+        html.contains("User unknown in virtual mailbox table"),
+        "the full server response: {html}"
+    );
+    assert!(html.contains("fix the address"), "the remedy");
+    assert!(html.contains("5.1.1") && html.contains("userunknown"));
+
+    // Unbounce: allowed for spam (with the CSRF token), refused for an unknown user.
+    let page = "/contacts/spam@remote.test";
+    let (_, _, html) = b.get(page);
+    assert!(
+        html.contains("action=\"/contacts/spam%40remote.test/unbounce\""),
+        "{html}"
+    );
+    let (st, _, _) = b.post("/contacts/spam@remote.test/unbounce", "note=allow-listed");
+    assert_eq!(st, 403, "no CSRF token, no unbounce");
+    let form = format!("csrf={}&note=allow-listed+our+IPs", b.csrf(page));
+    let (st, head, _) = b.post("/contacts/spam@remote.test/unbounce", &form);
+    assert_eq!(st, 303, "{head}");
+    let (_, _, html) = b.get(page);
+    assert!(
+        html.contains("class=\"good\">Yes"),
+        "eligible again: {html}"
+    );
+    assert!(
+        html.contains("unbounce") && html.contains("account: allow-listed our IPs"),
+        "in the timeline"
+    );
+    let (_, _, html) = b.get("/contacts/unknown@remote.test");
+    assert!(!html.contains("/unbounce\""), "no unbounce form");
+    assert!(
+        html.contains("Unbounce is not possible") && html.contains("unknown_user"),
+        "{html}"
+    );
+
+    // Suppressions and the CSV export.
+    let (_, _, html) = b.get("/suppressions?reason=unknown_user");
+    assert!(html.contains("unknown@remote.test") && !html.contains("full@remote.test"));
+    let (st, head, csv) = b.get("/suppressions.csv");
+    assert_eq!(st, 200);
+    assert!(head.contains("content-type: text/csv"));
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("unknown@remote.test,unknown_user,")),
+        "{csv}"
+    );
+
+    let (st, _, html) = b.get("/health");
+    assert_eq!(st, 200);
+    assert!(html.contains("hard-bounce rate") && html.contains("<svg"));
+
+    // The operator's page, and signing out.
+    let admin = sign_in(&s, ADMIN);
+    let (_, _, html) = admin.get("/admin");
+    assert!(html.contains("Newsletter"));
+    let form = format!("csrf={}", b.csrf("/emails"));
+    let (st, _, _) = b.post("/logout", &form);
+    assert_eq!(st, 303);
+    let (st, _, _) = b.get("/emails");
+    assert_eq!(st, 303, "signed out");
+}
