@@ -173,8 +173,10 @@ fn the_delivery_queue_survives_a_crash_and_resumes() {
     let id = v["id"].as_i64().unwrap();
     s.call("POST", &format!("/api/v1/emails/{id}/send"), Some(&k), None);
     wait_until("the failed first attempt", || {
-        recipients(&s, &k, id)[0]["status"] == "pending"
+        let r = &recipients(&s, &k, id)[0];
+        r["status"] == "pending" && r["attempts"] == 1
     });
+
     assert!(
         recipients(&s, &k, id)[0]["diagnostic"]
             .as_str()
