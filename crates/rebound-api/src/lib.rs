@@ -48,6 +48,7 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 pub fn app(state: Arc<AppState>) -> Router {
     let api = Router::new()
         .route("/accounts", post(create_account).get(list_accounts))
+        .route("/accounts/{id}/key", post(rotate_key))
         .route("/bounces", post(post_bounce))
         .route("/events", post(post_event))
         .route("/sends", post(post_send))
@@ -141,6 +142,18 @@ async fn create_account(
     }
     let a = s.ledger.create_account(b.name.trim()).await?;
     Ok((StatusCode::CREATED, Json(a)).into_response())
+}
+
+async fn rotate_key(
+    State(s): Shared,
+    _: Admin,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("no account {id:?}")))?;
+    let api_key = s.ledger.rotate_key(id).await?;
+    Ok(Json(json!({ "id": id, "api_key": api_key })).into_response())
 }
 
 async fn list_accounts(State(s): Shared, _: Admin) -> Result<Response, ApiError> {

@@ -218,6 +218,28 @@ impl Ledger {
     /// Sends a draft: suppressed recipients are listed as not sent, with why; the others are
     /// logged as sends (own Message-ID, VERP return path) and queued for delivery now.
     pub async fn send_email(&self, account: i64, id: i64) -> Result<SendSummary> {
+        self.start_send(account, id, self.clock.now(), true).await
+    }
+
+    /// Records that a draft went out at `at` through another system (history, or a sender
+    /// outside Rebound): the gate and the logging are the same, nothing is queued; its results
+    /// arrive as events and bounces.
+    pub async fn record_sent_elsewhere(
+        &self,
+        account: i64,
+        id: i64,
+        at: Timestamp,
+    ) -> Result<SendSummary> {
+        self.start_send(account, id, at, false).await
+    }
+
+    async fn start_send(
+        &self,
+        account: i64,
+        id: i64,
+        now: Timestamp,
+        queue: bool,
+    ) -> Result<SendSummary> {
         let mut c = self.pool.acquire().await?;
         let email = store::email(&mut c, account, id)
             .await?
@@ -230,7 +252,6 @@ impl Ledger {
         }
         let rows = store::email_recipients(&mut c, id).await?;
         drop(c);
-        let now = self.clock.now();
         let decisions = self.check(account, rows.iter().map(|r| r.address.as_str()));
         let domain = self.bounce_domains()[0].clone();
         let (mut queued, mut not_sent) = (0, 0);
@@ -247,11 +268,12 @@ impl Ledger {
                             Some(now),
                         )
                         .await?;
-                    row.state = "queued".into();
+                    row.state = if queue { "queued" } else { "done" }.into();
                     row.message_id = Some(message_id);
                     row.send_id = logged.first().and_then(|l| l.send_id);
                     row.return_path = logged.first().and_then(|l| l.return_path.clone());
-                    self.update_row(&row, Some(now)).await?;
+                    self.update_row(&row, queue.then_some(now)).await?;
+
                     queued += 1;
                 }
                 Ok(d) => {

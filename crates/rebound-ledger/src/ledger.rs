@@ -187,6 +187,18 @@ pub struct Page {
     pub next_cursor: Option<String>,
 }
 
+/// A fresh API key and its hash.
+fn new_key() -> Result<(String, String)> {
+    let mut raw = [0u8; 24];
+    getrandom::fill(&mut raw).map_err(|e| LedgerError::Invalid(format!("no randomness: {e}")))?;
+    let key = format!(
+        "rb_{}",
+        raw.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    let hash = sha256_hex(key.as_bytes());
+    Ok((key, hash))
+}
+
 /// SHA-256 in lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -294,22 +306,16 @@ impl Ledger {
 
     /// Creates an account with a fresh random key.
     pub async fn create_account(&self, name: &str) -> Result<NewAccount> {
-        let mut raw = [0u8; 24];
-        getrandom::fill(&mut raw)
-            .map_err(|e| LedgerError::Invalid(format!("no randomness: {e}")))?;
-        let api_key = format!(
-            "rb_{}",
-            raw.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        );
-        let hash = sha256_hex(api_key.as_bytes());
+        let (api_key, hash) = new_key()?;
         let _w = self.write.lock().await;
         let now = self.clock.now();
         let mut tx = self.pool.begin().await?;
         let id = store::insert_account(&mut tx, name, &hash, now).await?;
+        let operator = Actor::Operator.as_str();
         store::audit(
             &mut tx,
             now,
-            Actor::Operator.as_str(),
+            operator,
             "create_account",
             Some(id),
             None,
@@ -326,6 +332,33 @@ impl Ledger {
             name: name.to_string(),
             api_key,
         })
+    }
+
+    /// Gives an account a new key; the old one stops working (audited).
+    pub async fn rotate_key(&self, account: i64) -> Result<String> {
+        let (api_key, hash) = new_key()?;
+        let _w = self.write.lock().await;
+        let now = self.clock.now();
+        let mut tx = self.pool.begin().await?;
+        if !store::set_key_hash(&mut tx, account, &hash).await? {
+            return Err(LedgerError::NotFound(format!("no account {account}")));
+        }
+        let operator = Actor::Operator.as_str();
+        store::audit(
+            &mut tx,
+            now,
+            operator,
+            "rotate_key",
+            Some(account),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        let mut keys = self.keys.write().unwrap_or_else(|e| e.into_inner());
+        keys.retain(|_, id| *id != account);
+        keys.insert(hash, account);
+        Ok(api_key)
     }
 
     /// The account a key belongs to.

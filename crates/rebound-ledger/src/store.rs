@@ -431,6 +431,16 @@ pub async fn insert_account(
     Ok(id)
 }
 
+/// Replaces an account's key hash; false when there is no such account.
+pub async fn set_key_hash(c: &mut AnyConnection, account: i64, hash: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE accounts SET key_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(account)
+        .execute(&mut *c)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Every account: id, name, key hash, created.
 pub async fn accounts(c: &mut AnyConnection) -> Result<Vec<(i64, String, String, Timestamp)>> {
     let rows = sqlx::query("SELECT id, name, key_hash, created_at FROM accounts ORDER BY id")

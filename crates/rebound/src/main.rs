@@ -2,6 +2,7 @@
 
 mod classify;
 mod deliver;
+mod demo;
 mod import;
 mod input;
 mod serve;

@@ -79,6 +79,9 @@ pub struct Args {
     /// Testing: a clock that stands at this RFC 3339 time and is moved with PUT /api/v1/clock.
     #[arg(long, value_name = "TIME", hide = true)]
     test_clock: Option<String>,
+    /// Fill a demo account with realistic made-up history (once) and print its key.
+    #[arg(long)]
+    demo: bool,
 }
 
 /// The config file: the same keys as the flags.
@@ -225,6 +228,11 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         if recovered > 0 {
             eprintln!("rebound: applied {recovered} received message(s) left from the last run");
         }
+        let demo_key = match args.demo {
+            true => Some(crate::demo::fill(&ledger).await?),
+            false => None,
+        };
+
         let state = Arc::new(AppState {
             ledger,
             admin_key,
@@ -236,6 +244,11 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         let bound = listener.local_addr()?;
         // Tests and scripts read this line to find the port.
         println!("rebound: listening on http://{bound} (database {db}, policy {profile})");
+        if let Some(key) = demo_key {
+            eprintln!(
+                "rebound: demo account ready: open http://{bound}/ and sign in with the key {key}"
+            );
+        }
         let smtp_listener = tokio::net::TcpListener::bind(smtp)
             .await
             .with_context(|| format!("listening on {smtp}"))?;

@@ -191,3 +191,53 @@ fn the_ui_shows_bounces_and_unbounces_without_javascript() {
     let (st, _, _) = b.get("/emails");
     assert_eq!(st, 303, "signed out");
 }
+
+#[test]
+fn the_demo_account_is_populated_for_a_newcomer() {
+    let s = Server::fresh("demo", &["--demo"]);
+    let (_, accounts) = s.call("GET", "/api/v1/accounts", Some(ADMIN), None);
+    let demo = accounts["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "Demo newsletter")
+        .expect("demo account")
+        .clone();
+    let (st, v) = s.call(
+        "POST",
+        &format!("/api/v1/accounts/{}/key", demo["id"]),
+        Some(ADMIN),
+        None,
+    );
+    assert_eq!(st, 200, "{v}");
+    let key = v["api_key"].as_str().unwrap().to_string();
+    let (_, emails) = s.call("GET", "/api/v1/emails", Some(&key), None);
+    let emails = emails["emails"].as_array().unwrap().clone();
+    assert_eq!(emails.len(), 3);
+    for e in &emails {
+        assert!(e["counts"]["delivered"].as_u64().unwrap() >= 16, "{e}");
+    }
+    // The oldest campaign bounced (hard, soft, and pending that expired); the later ones did
+    // not go to the hard-bounced again.
+    let oldest = emails
+        .iter()
+        .find(|e| e["subject"] == "March newsletter")
+        .unwrap();
+    assert_eq!(oldest["counts"]["bounced"], 12, "{oldest}");
+    let newest = emails
+        .iter()
+        .find(|e| e["subject"] == "Product update")
+        .unwrap();
+    assert_eq!(newest["counts"]["not_sent"], 6, "{newest}");
+
+    assert_eq!(
+        s.contact(&key, "complainer@people.example")["suppression"]["reason"],
+        "spam_report"
+    );
+    let b = sign_in(&s, &key);
+    let (_, _, html) = b.get("/health");
+    assert!(
+        html.contains("Unknown user") && html.contains("class=\"tile bad\""),
+        "flagged hard-bounce rate: {html}"
+    );
+}
