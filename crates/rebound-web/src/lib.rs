@@ -45,10 +45,20 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/admin", get(pages::admin))
         .route("/admin/global-bounces/{address}/lift", post(pages::lift))
         .route("/static/app.css", get(css))
+        .route("/static/icon.svg", get(icon))
+        .route("/favicon.ico", get(icon))
         .with_state(state)
 }
 
 type Shared = State<Arc<AppState>>;
+
+async fn icon() -> Response {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        include_str!("icon.svg"),
+    )
+        .into_response()
+}
 
 async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
@@ -141,7 +151,7 @@ type Page = Result<Response, Stop>;
 /// A plain page for errors.
 fn error_page(status: StatusCode, message: &str) -> Response {
     let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Rebound</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><h1>{}</h1><p>{}</p><p><a href=\"/\">Back</a></p></main></body></html>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Rebound</title><link rel=\"stylesheet\" href=\"/static/app.css\"><link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\"></head><body><main><h1>{}</h1><p>{}</p><p><a href=\"/\">Back</a></p></main></body></html>",
         status.canonical_reason().unwrap_or("Error"),
         charts::esc(message)
     );
