@@ -13,7 +13,7 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
-use common::{Server, recipients, scripted_remote, wait_until};
+use common::{Server, scripted_remote, wait_until};
 use serde_json::{Value, json};
 
 const DRIVER: &str = "/usr/bin/chromedriver";
@@ -245,20 +245,8 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
         ],
     );
     let (_, k) = s.account("Newsletter");
-    let list = [
-        "unknown@remote.test",
-        "full@remote.test",
-        "spam@remote.test",
-        "dmarc@remote.test",
-        "grey@remote.test",
-        "ok@remote.test",
-    ];
-    let (_, v) = s.call("POST", "/api/v1/emails", Some(&k), Some(json!({"subject": "Spring news", "from": "news@sender.test", "text": "Hi", "recipients": list})));
-    let id = v["id"].as_i64().unwrap();
-    s.call("POST", &format!("/api/v1/emails/{id}/send"), Some(&k), None);
-    wait_until("results", || {
-        recipients(&s, &k, id).iter().all(|r| r["status"] != "sent")
-    });
+    let id = common::campaign(&s, &k, "Spring news");
+    common::send_and_settle(&s, &k, id);
     let base = format!("http://{}", s.addr);
 
     let b = Browser::start();

@@ -186,19 +186,7 @@ fn postfix_relays_and_its_dsns_come_back_into_the_recipients_view() {
 
     let pf = Postfix::start(relay_port, &remote, "bounces.rebound.test", &s.smtp);
     let (_, k) = s.account("a");
-    let list = [
-        "unknown@remote.test",
-        "full@remote.test",
-        "spam@remote.test",
-        "dmarc@remote.test",
-        "grey@remote.test",
-        "ok@remote.test",
-    ];
-    let new_email = |subject: &str| {
-        let (st, v) = s.call("POST", "/api/v1/emails", Some(&k), Some(json!({"subject": subject, "from": "news@sender.test", "text": "Hello", "recipients": list})));
-        assert_eq!(st, 201, "{v}");
-        v["id"].as_i64().unwrap()
-    };
+    let new_email = |subject: &str| common::campaign(&s, &k, subject);
     let first = new_email("Through Postfix");
     let (st, v) = s.call(
         "POST",

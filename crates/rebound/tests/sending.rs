@@ -4,26 +4,10 @@
 
 mod common;
 
-use common::{Server, by_address, recipients, scripted_remote, wait_until};
+use common::{Server, by_address, campaign, recipients, scripted_remote, wait_until};
 use serde_json::json;
 
 const T0: &str = "2026-03-01T00:00:00Z";
-const LIST: [&str; 6] = [
-    "unknown@remote.test",
-    "full@remote.test",
-    "spam@remote.test",
-    "dmarc@remote.test",
-    "grey@remote.test",
-    "ok@remote.test",
-];
-
-fn campaign(s: &Server, key: &str, subject: &str) -> i64 {
-    let body = json!({"subject": subject, "from": "news@sender.test", "text": "Hello\n.dot line\n", "html": "<p>Hello</p>", "recipients": LIST});
-    let (st, v) = s.call("POST", "/api/v1/emails", Some(key), Some(body));
-    assert_eq!(st, 201, "{v}");
-    assert_eq!(v["counts"]["draft"], 6);
-    v["id"].as_i64().unwrap()
-}
 
 #[test]
 fn direct_delivery_replies_become_events_and_the_recipients_view_shows_them() {

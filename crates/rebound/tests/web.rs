@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::{ADMIN, Server, recipients, scripted_remote, wait_until};
-use serde_json::json;
+use common::{ADMIN, Server, scripted_remote};
 
 const T0: &str = "2026-03-01T00:00:00Z";
 
@@ -78,20 +77,8 @@ fn the_ui_shows_bounces_and_unbounces_without_javascript() {
         ],
     );
     let (_, k) = s.account("Newsletter");
-    let list = [
-        "unknown@remote.test",
-        "full@remote.test",
-        "spam@remote.test",
-        "dmarc@remote.test",
-        "grey@remote.test",
-        "ok@remote.test",
-    ];
-    let (_, v) = s.call("POST", "/api/v1/emails", Some(&k), Some(json!({"subject": "Spring <news>", "from": "news@sender.test", "text": "Hi", "recipients": list})));
-    let id = v["id"].as_i64().unwrap();
-    s.call("POST", &format!("/api/v1/emails/{id}/send"), Some(&k), None);
-    wait_until("results", || {
-        recipients(&s, &k, id).iter().all(|r| r["status"] != "sent")
-    });
+    let id = common::campaign(&s, &k, "Spring <news>");
+    common::send_and_settle(&s, &k, id);
 
     // Not signed in: to the login page; a wrong key is refused.
     let (st, head, _) = s.exchange("GET", "/emails", &[], b"");

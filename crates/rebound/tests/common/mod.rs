@@ -488,3 +488,37 @@ pub fn send_skips_the_hard_bounced(s: &Server, key: &str, email: i64) {
         assert_eq!(got, (Some("not_sent"), Some(reason)), "{r}");
     }
 }
+
+/// The scripted remote's test list: one recipient per scripted answer.
+pub const LIST: [&str; 6] = [
+    "unknown@remote.test",
+    "full@remote.test",
+    "spam@remote.test",
+    "dmarc@remote.test",
+    "grey@remote.test",
+    "ok@remote.test",
+];
+
+/// A draft to [`LIST`]; returns its id.
+pub fn campaign(s: &Server, key: &str, subject: &str) -> i64 {
+    let body = serde_json::json!({"subject": subject, "from": "news@sender.test", "text": "Hello\n.dot line\n", "html": "<p>Hello</p>", "recipients": LIST});
+    let (st, v) = s.call("POST", "/api/v1/emails", Some(key), Some(body));
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(v["counts"]["draft"], 6);
+    v["id"].as_i64().unwrap()
+}
+
+/// Sends an email and waits until every recipient has a result.
+pub fn send_and_settle(s: &Server, key: &str, email: i64) {
+    s.call(
+        "POST",
+        &format!("/api/v1/emails/{email}/send"),
+        Some(key),
+        None,
+    );
+    wait_until("every recipient's result", || {
+        recipients(s, key, email)
+            .iter()
+            .all(|r| r["status"] != "sent")
+    });
+}
