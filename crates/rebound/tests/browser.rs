@@ -316,4 +316,17 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
     b.shoot("health");
     let errors = b.console_errors();
     assert!(errors.is_empty(), "browser console errors: {errors:#?}");
+
+    // The operator's page, after signing out and in with the admin key.
+    b.click("form[action='/logout'] button");
+    b.type_into("#key", common::ADMIN);
+    b.click("form[action='/login'] button");
+    assert!(
+        b.text().contains("Newsletter") && b.text().contains("Global bounces"),
+        "{}",
+        b.text()
+    );
+    b.shoot("admin");
+    let errors = b.console_errors();
+    assert!(errors.is_empty(), "browser console errors: {errors:#?}");
 }
