@@ -570,11 +570,40 @@ struct HealthPage {
     complaint_flag: bool,
     reasons_chart: String,
     daily_chart: String,
+    rate_chart: String,
 }
 
 pub async fn health(State(s): Shared, web: Web, Query(q): Params) -> Page {
     let account = web.account()?;
     let h = s.ledger.health(account).await?;
+    // Bounce rate over time: for each day emails went out, bounced ÷ sent of those emails.
+    let since = s
+        .ledger
+        .clock()
+        .now()
+        .plus(-rebound_ledger::rules::HEALTH_WINDOW_MS);
+    let mut by_day: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for e in s.ledger.emails(account).await? {
+        let Some(at) = e.email.sent_at.filter(|t| *t >= since) else {
+            continue;
+        };
+        let k = &e.counts;
+        let day = by_day.entry(at.to_rfc3339()[..10].to_string()).or_default();
+        day.0 += k.bounced;
+        day.1 += k.sent + k.delivered + k.pending + k.bounced;
+    }
+    let rates: Vec<Bar> = by_day
+        .into_iter()
+        .filter(|(_, (_, out))| *out > 0)
+        .map(|(d, (bounced, out))| {
+            let rate = bounced as f64 / out as f64;
+            Bar {
+                label: d,
+                value: rate,
+                shown: percent(rate),
+            }
+        })
+        .collect();
     let reasons: Vec<Bar> = h
         .reasons
         .iter()
@@ -606,6 +635,10 @@ pub async fn health(State(s): Shared, web: Web, Query(q): Params) -> Page {
         complaint_flag: h.complaint_flag,
         reasons_chart: bars("Bounces by reason, last 30 days", &reasons),
         daily_chart: bars("Bounces per day, last 30 days (days with bounces)", &daily),
+        rate_chart: bars(
+            "Bounce rate of the emails sent each day, last 30 days",
+            &rates,
+        ),
     })
 }
 

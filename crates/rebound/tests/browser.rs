@@ -62,7 +62,8 @@ fn request(addr: &str, method: &str, path: &str, body: Option<&Value>) -> Value 
 }
 
 impl Browser {
-    fn start() -> Browser {
+    /// A browser that saves downloads in `downloads`.
+    fn start(downloads: &std::path::Path) -> Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -82,7 +83,11 @@ impl Browser {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:loggingPrefs": {"browser": "ALL"},
-            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"]}
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"],
+                "prefs": {"download.default_directory": downloads.display().to_string(), "download.prompt_for_download": false}
+            }
         }}});
         let v = request(&addr, "POST", "/session", Some(&caps));
         let session = v["value"]["sessionId"]
@@ -249,7 +254,8 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
     common::send_and_settle(&s, &k, id);
     let base = format!("http://{}", s.addr);
 
-    let b = Browser::start();
+    let downloads = common::temp_dir("downloads");
+    let b = Browser::start(&downloads);
     b.go(&format!("{base}/"));
     b.shoot("login");
     b.type_into("#key", &k);
@@ -297,21 +303,15 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
     b.go(&format!("{base}/suppressions"));
     b.find("a[href='/suppressions.csv']");
     b.shoot("suppressions");
-    let cookie = b.call("GET", "/cookie/rebound_session", None)["value"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (st, head, csv) = s.exchange(
-        "GET",
-        "/suppressions.csv",
-        &[("Cookie", &format!("rebound_session={cookie}"))],
-        b"",
-    );
-    assert_eq!(st, 200);
-    assert!(
-        head.contains("text/csv")
-            && String::from_utf8_lossy(&csv).contains("unknown@remote.test,unknown_user")
-    );
+    // Export: the browser downloads the file.
+    b.click("a[href='/suppressions.csv']");
+    let file = downloads.join("suppressions.csv");
+    wait_until("the CSV download", || {
+        std::fs::read_to_string(&file).is_ok_and(|c| c.ends_with('\n'))
+    });
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert!(csv.starts_with("address,account_bounce_reason,"), "{csv}");
+    assert!(csv.contains("unknown@remote.test,unknown_user"), "{csv}");
     b.go(&format!("{base}/health"));
     b.shoot("health");
     let errors = b.console_errors();

@@ -227,4 +227,9 @@ fn the_demo_account_is_populated_for_a_newcomer() {
         html.contains("Unknown user") && html.contains("class=\"tile bad\""),
         "flagged hard-bounce rate: {html}"
     );
+    // The oldest campaign: 12 of its 30 recipients bounced.
+    assert!(
+        html.contains("Bounce rate over time") && html.contains("40.0 %"),
+        "{html}"
+    );
 }
