@@ -115,16 +115,23 @@ impl Browser {
         self.call("POST", "/url", Some(json!({ "url": url })));
     }
 
+    /// The element `css` selects, waiting up to 10 s for it (a page may still be loading
+    /// after a form was submitted).
     fn find(&self, css: &str) -> String {
-        let v = self.call(
-            "POST",
-            "/element",
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        v[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("no element {css}: {v}\n{}", self.text()))
-            .to_string()
+        let query = json!({"using": "css selector", "value": css});
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let v = self.call("POST", "/element", Some(query.clone()));
+            if let Some(e) = v[ELEMENT].as_str() {
+                return e.to_string();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no element {css}: {v}\n{}",
+                self.text()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
     }
 
     fn click(&self, css: &str) {
@@ -260,6 +267,7 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
     b.shoot("login");
     b.type_into("#key", &k);
     b.click("form[action='/login'] button");
+    b.find("a[href^='/emails/']"); // the emails list has loaded
     assert!(
         b.text().contains("Spring news"),
         "signed in to the emails list: {}",
@@ -269,12 +277,14 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
 
     b.click(&format!("a[href='/emails/{id}']"));
     b.click(&format!("a[href='/emails/{id}?status=bounced']"));
+    b.find("a.current[href$='status=bounced']");
     let t = b.text();
     assert!(
         t.contains("unknown@remote.test") && !t.contains("ok@remote.test"),
         "filtered to bounced: {t}"
     );
     b.click("a[href*='r=unknown%40remote.test']");
+    b.find("#detail");
     let t = b.text();
     assert!(
         t.contains("User unknown in virtual mailbox table"),
@@ -284,6 +294,7 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
     b.shoot("recipients");
 
     b.click("a[href='/contacts/unknown%40remote.test']");
+    b.find(".refusal");
     assert!(
         b.text().contains("Unbounce is not possible"),
         "{}",
@@ -293,6 +304,7 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
     b.go(&format!("{base}/contacts/spam@remote.test"));
     b.type_into("#note", "They allow-listed our IPs");
     b.click("form.unbounce button");
+    b.find(".notice");
     let t = b.text();
     assert!(
         t.contains("Unbounced") && t.contains("They allow-listed our IPs"),
@@ -321,6 +333,7 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
     b.click("form[action='/logout'] button");
     b.type_into("#key", common::ADMIN);
     b.click("form[action='/login'] button");
+    b.find("table"); // the operator's page has loaded
     assert!(
         b.text().contains("Newsletter") && b.text().contains("Global bounces"),
         "{}",
