@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::error::{LedgerError, Result};
 use crate::event::{Event, EventKind};
 use crate::gate::{SPAM_REPORT, Scope};
-use crate::ledger::{DeliveryResult, Ledger, canonical};
+use crate::ledger::{DeliveryResult, Ledger, canonical, random_hex};
 use crate::rules::{PENDING_WINDOW_MS, retry_delay};
 use crate::store::{self, Email, QueueRow};
 use crate::time::Timestamp;
@@ -491,10 +491,4 @@ fn view(row: &QueueRow, last: Option<&Event>) -> RecipientView {
         message_id: row.message_id.clone(),
         attempts: row.attempts,
     }
-}
-
-fn random_hex(bytes: usize) -> Result<String> {
-    let mut raw = vec![0u8; bytes];
-    getrandom::fill(&mut raw).map_err(|e| LedgerError::Invalid(format!("no randomness: {e}")))?;
-    Ok(raw.iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -187,14 +187,16 @@ pub struct Page {
     pub next_cursor: Option<String>,
 }
 
+/// `bytes` random bytes from the operating system, in lower-case hex.
+pub fn random_hex(bytes: usize) -> Result<String> {
+    let mut raw = vec![0u8; bytes];
+    getrandom::fill(&mut raw).map_err(|e| LedgerError::Invalid(format!("no randomness: {e}")))?;
+    Ok(raw.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// A fresh API key and its hash.
 fn new_key() -> Result<(String, String)> {
-    let mut raw = [0u8; 24];
-    getrandom::fill(&mut raw).map_err(|e| LedgerError::Invalid(format!("no randomness: {e}")))?;
-    let key = format!(
-        "rb_{}",
-        raw.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    );
+    let key = format!("rb_{}", random_hex(24)?);
     let hash = sha256_hex(key.as_bytes());
     Ok((key, hash))
 }
@@ -227,10 +229,7 @@ impl Ledger {
     pub async fn open(url: &str, policy: Policy, clock: Clock) -> Result<Ledger> {
         let pool = store::open(url).await?;
         let secret = {
-            let mut raw = [0u8; 32];
-            getrandom::fill(&mut raw)
-                .map_err(|e| LedgerError::Invalid(format!("no randomness: {e}")))?;
-            let fresh: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+            let fresh = random_hex(32)?;
             let mut c = pool.acquire().await?;
             store::setting_or_insert(&mut c, "verp_secret", &fresh).await?
         };
@@ -981,10 +980,7 @@ impl Ledger {
             e.reason = reason;
             e.actor = Some(actor.as_str().into());
             e.note = note.map(str::to_string);
-            let mut nonce = [0u8; 8];
-            getrandom::fill(&mut nonce)
-                .map_err(|e| LedgerError::Invalid(format!("no randomness: {e}")))?;
-            e.dedup = format!("unbounce:{}:{}", now.0, u64::from_le_bytes(nonce));
+            e.dedup = format!("unbounce:{}:{}", now.0, random_hex(8)?);
             store::insert_event(&mut tx, &e, now).await?;
             let action = if reason.is_some_and(Reason::is_permanent) {
                 "unbounce_override"

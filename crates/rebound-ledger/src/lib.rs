@@ -31,7 +31,7 @@ pub use gate::{Decision, Scope};
 pub use health::Health;
 pub use ledger::{
     Applied, ContactView, DeliveryResult, Ingested, Ledger, LoggedSend, NewAccount, Page,
-    Processed, Skipped, SuppressionView, UnbounceHint, sha256_hex,
+    Processed, Skipped, SuppressionView, UnbounceHint, random_hex, sha256_hex,
 };
 pub use rules::Actor;
 pub use session::Session;

@@ -1,8 +1,8 @@
 //! Web sign-in sessions: a random token in a cookie (only its hash is stored) and a CSRF token
 //! that every form posts back.
 
-use crate::error::{LedgerError, Result};
-use crate::ledger::{Ledger, sha256_hex};
+use crate::error::Result;
+use crate::ledger::{Ledger, random_hex, sha256_hex};
 use crate::store;
 use crate::time::DAY;
 
@@ -21,9 +21,7 @@ pub struct Session {
 const SESSION_MS: i64 = 7 * DAY;
 
 fn token() -> Result<String> {
-    let mut raw = [0u8; 24];
-    getrandom::fill(&mut raw).map_err(|e| LedgerError::Invalid(format!("no randomness: {e}")))?;
-    Ok(raw.iter().map(|b| format!("{b:02x}")).collect())
+    random_hex(24)
 }
 
 impl Ledger {

@@ -204,12 +204,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     {
         Some(k) => k,
         None => {
-            let mut raw = [0u8; 24];
-            getrandom::fill(&mut raw).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-            let k = format!(
-                "rb_admin_{}",
-                raw.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            );
+            let k = format!("rb_admin_{}", rebound_ledger::random_hex(24)?);
             eprintln!("rebound: no admin key configured; this run's admin key is {k}");
             eprintln!("rebound: set REBOUND_ADMIN_KEY (or admin_key in --config) to keep one");
             k
@@ -259,7 +254,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         );
         let received = Arc::new(tokio::sync::Notify::new());
         let receiver_config = Arc::new(rebound_smtp::receiver::Config {
-            domains: ledger_domains(&state),
+            domains: state.ledger.bounce_domains().to_vec(),
             tls,
             ..rebound_smtp::receiver::Config::default()
         });
@@ -318,10 +313,6 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-fn ledger_domains(state: &AppState) -> Vec<String> {
-    state.ledger.bounce_domains().to_vec()
 }
 
 /// The receiver's sink: store durably (then 250); the applier reads it in the background.
