@@ -7,6 +7,7 @@
 
 mod auth;
 mod error;
+mod inboxes;
 mod metrics;
 
 use std::borrow::Cow;
@@ -41,6 +42,12 @@ pub struct AppState {
     pub metrics: Metrics,
 }
 
+impl AsRef<Ledger> for AppState {
+    fn as_ref(&self) -> &Ledger {
+        &self.ledger
+    }
+}
+
 /// The OpenAPI document of this API.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
@@ -71,6 +78,14 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/suppressions", get(suppressions))
         .route("/suppressions.csv", get(suppressions_csv))
         .route("/global-bounces/{address}", delete(lift_global))
+        .route("/inboxes", post(inboxes::create).get(inboxes::list))
+        .route(
+            "/inboxes/{id}",
+            get(inboxes::get_one).delete(inboxes::remove),
+        )
+        .route("/inboxes/{id}/sent", post(inboxes::sent))
+        .route("/inboxes/{id}/bounces", get(inboxes::bounces))
+        .route("/inbox-reports/{id}", get(inboxes::report))
         .route("/sweep", post(sweep))
         .route("/clock", put(set_clock));
     Router::new()

@@ -141,7 +141,25 @@ pub struct Event {
     /// Idempotency key, unique per account: the same input twice is one event.
     #[serde(skip)]
     pub dedup: String,
+    /// `marketing` for the ledger's own events; `inbox` for one-to-one email seen through a
+    /// connected inbox (SPEC §6), which is shown on timelines but never suppresses.
+    pub channel: &'static str,
+    /// One-to-one bounces: how the report was matched to its send (`in_reply_to`,
+    /// `quoted_original`, `recipient_time`).
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    pub match_kind: Option<String>,
+    /// One-to-one bounces: the report kept whole (`GET /inbox-reports/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_id: Option<i64>,
+    /// One-to-one sends: the subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
+
+/// The channel of the ledger's own events.
+pub const MARKETING: &str = "marketing";
+/// The channel of one-to-one email seen through a connected inbox.
+pub const INBOX: &str = "inbox";
 
 impl Event {
     /// An event of `kind` at `at` from `source`, every other field empty.
@@ -166,6 +184,10 @@ impl Event {
             note: None,
             suppress_days: None,
             dedup: String::new(),
+            channel: MARKETING,
+            match_kind: None,
+            report_id: None,
+            subject: None,
         }
     }
 

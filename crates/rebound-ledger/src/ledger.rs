@@ -34,7 +34,9 @@ pub struct Ledger {
     policy: Policy,
     verp: Verp,
     bounce_domains: Vec<String>,
-    inbox: std::sync::Mutex<Vec<Incoming>>,
+    incoming: std::sync::Mutex<Vec<Incoming>>,
+    pub(crate) secrets: Option<crate::secret::SecretBox>,
+    pub(crate) inbox_changes: tokio::sync::Notify,
 }
 
 /// A received message waiting for the next group commit.
@@ -216,7 +218,7 @@ pub(crate) fn canonical(text: &str) -> Result<String> {
 }
 
 /// A Message-ID without angle brackets or surrounding space.
-fn bare_message_id(id: &str) -> String {
+pub(crate) fn bare_message_id(id: &str) -> String {
     let t = id.trim();
     t.strip_prefix('<')
         .and_then(|s| s.strip_suffix('>'))
@@ -236,7 +238,9 @@ impl Ledger {
         let ledger = Ledger {
             verp: Verp::new(secret.as_bytes()),
             bounce_domains: vec!["bounces.localhost".into()],
-            inbox: std::sync::Mutex::new(Vec::new()),
+            incoming: std::sync::Mutex::new(Vec::new()),
+            secrets: None,
+            inbox_changes: tokio::sync::Notify::new(),
             pool,
             gate: RwLock::new(Gate::default()),
             keys: RwLock::new(HashMap::new()),
@@ -390,7 +394,7 @@ impl Ledger {
     }
 
     /// The event one classified recipient makes.
-    fn event_for(
+    pub(crate) fn event_for(
         &self,
         account: i64,
         address: String,
@@ -576,7 +580,7 @@ impl Ledger {
         // Group commit: every message waiting when the writer lock comes free is stored in one
         // transaction (one sync to disk), and each caller hears its own id only after it.
         let (done, answer) = tokio::sync::oneshot::channel();
-        self.inbox
+        self.incoming
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(Incoming {
@@ -587,7 +591,8 @@ impl Ledger {
             });
         {
             let _w = self.write.lock().await;
-            let batch = std::mem::take(&mut *self.inbox.lock().unwrap_or_else(|e| e.into_inner()));
+            let batch =
+                std::mem::take(&mut *self.incoming.lock().unwrap_or_else(|e| e.into_inner()));
             if !batch.is_empty() {
                 let stored = self.store_incoming(&batch).await;
                 for (i, m) in batch.into_iter().enumerate() {
@@ -854,11 +859,14 @@ impl Ledger {
     pub async fn contact(&self, account: i64, address: &str) -> Result<ContactView> {
         let address = canonical(address)?;
         let mut c = self.pool.acquire().await?;
-        let history = store::events_of(&mut c, account, &address).await?;
+        let mut history = store::events_of(&mut c, account, &address).await?;
         let global = store::global_of(&mut c, &address).await?;
         drop(c);
         let now = self.clock.now();
+        // The rules read the marketing journal only; one-to-one email joins the timeline after.
         let st = derive::account_state(&history, now);
+        history.extend(self.direct_history(account, &address).await?);
+        history.sort_by_key(|e| e.at);
         let decision = gate::decide(Some(&block_of(&st)), global.map(|g| g.0), now);
         let suppression = match decision.scope {
             None => None,

@@ -7,6 +7,8 @@
 //!   bounce, complaints, time-limited suppression. Late events give the same state.
 //! - [`rules`]: the numbers, unbounce permissions and remedy texts, once.
 //! - [`gate`]: the in-memory send-time gate answering `POST /check`.
+//! - `inboxes`: connected inboxes (SPEC §6), one-to-one sends and the bounces found for
+//!   them, apart from the marketing journal so they never suppress.
 //! - [`store`]: every SQL statement (sqlx `Any`; SQLite now, the same SQL for PostgreSQL).
 //! - [`Ledger`]: the façade the API and the channels call; time comes from its [`Clock`].
 
@@ -17,8 +19,10 @@ mod error;
 pub mod event;
 pub mod gate;
 mod health;
+mod inboxes;
 mod ledger;
 pub mod rules;
+pub mod secret;
 mod session;
 pub mod store;
 pub mod time;
@@ -29,6 +33,10 @@ pub use error::{LedgerError, Result};
 pub use event::{Event, EventKind};
 pub use gate::{Decision, Scope};
 pub use health::Health;
+pub use inboxes::{
+    Credentials, FolderView, InboxLogin, InboxMessage, InboxView, LoggedDirectSend, MatchKind,
+    NewDirectSend, NewInbox, Tls, quoted_message_ids,
+};
 pub use ledger::{
     Applied, ContactView, DeliveryResult, Ingested, Ledger, LoggedSend, NewAccount, Page,
     Processed, Skipped, SuppressionView, UnbounceHint, random_hex, sha256_hex,

@@ -41,6 +41,16 @@ pub const HARD_BOUNCE_RATE_FLAG: f64 = 0.05;
 /// Complaints above this share of sends flag an account.
 pub const COMPLAINT_RATE_FLAG: f64 = 0.001;
 
+/// A one-to-one bounce that names neither its send's Message-ID nor quotes it is matched to
+/// the latest send to its recipient made at most this long before it: MTAs give up on a
+/// message after about five days (RFC 5321 §4.5.4.1 "at least 4-5 days"; Postfix
+/// `maximal_queue_lifetime` = 5d, Sendmail `Timeout.queuereturn` = 5d), plus two days' margin.
+pub const RECIPIENT_MATCH_WINDOW_MS: i64 = 7 * DAY;
+
+/// A report's Date may run ahead of the send's time by this much (clocks of different
+/// hosts) and still match by recipient and time.
+pub const RECIPIENT_MATCH_SKEW_MS: i64 = 15 * 60_000;
+
 /// Who asks for an unbounce.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

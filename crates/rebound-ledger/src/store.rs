@@ -14,6 +14,8 @@ use crate::error::{LedgerError, Result};
 use crate::event::{Event, EventKind, parse_bounce_type};
 use crate::time::Timestamp;
 
+pub mod inboxes;
+
 /// The columns [`event_from_row`] reads.
 macro_rules! event_columns {
     () => {
@@ -44,6 +46,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_inbound.sql")),
     (4, include_str!("../migrations/sqlite/0004_emails.sql")),
     (5, include_str!("../migrations/sqlite/0005_sessions.sql")),
+    (6, include_str!("../migrations/sqlite/0006_inboxes.sql")),
 ];
 
 /// Opens (creating if needed) the database at `url` and brings its schema up to date.

@@ -398,7 +398,26 @@ pub async fn contact(State(s): Shared, web: Web, path: Segment, Query(q): Params
                 ("auto_reply", _) => "auto-reply".into(),
                 (k, _) => k.to_string(),
             };
+            // One-to-one email seen through a connected inbox (never suppresses).
+            let what = if e.channel == rebound_ledger::event::INBOX {
+                format!("one-to-one {what}")
+            } else {
+                what
+            };
             let mut detail: Vec<String> = Vec::new();
+            if let Some(s) = &e.subject {
+                detail.push(format!("“{s}”"));
+            }
+            if let Some(m) = &e.match_kind {
+                let how = match m.as_str() {
+                    "in_reply_to" => "a reply to",
+                    "quoted_original" => "quoting",
+                    _ => "by recipient and time, after",
+                };
+                let id = e.message_id.as_deref().unwrap_or("");
+                detail.push(format!("matched {how} <{id}>"));
+            }
+
             if let Some(r) = e.reason {
                 detail.push(label(r.as_str()).to_string());
             }

@@ -76,6 +76,22 @@ pub struct Args {
     /// At most this many messages a second to one recipient domain (0: no limit). [default: 0]
     #[arg(long, value_name = "RATE")]
     per_domain_rate: Option<f64>,
+    /// The key that encrypts the passwords and tokens of connected inboxes at rest: 64 hex
+    /// digits (`openssl rand -hex 32`). Without it, inboxes cannot be connected.
+    #[arg(
+        long,
+        env = "REBOUND_SECRET_KEY",
+        value_name = "HEX",
+        hide_env_values = true
+    )]
+    secret_key: Option<String>,
+    /// Extra CA certificates (PEM) trusted for connected inboxes' IMAP servers, besides the
+    /// Mozilla roots (for a company's own CA).
+    #[arg(long, value_name = "FILE")]
+    imap_ca_file: Option<PathBuf>,
+    /// Seconds between looks at an IMAP server that does not offer IDLE. [default: 60]
+    #[arg(long, value_name = "SECONDS")]
+    inbox_poll_interval: Option<u64>,
     /// Testing: a clock that stands at this RFC 3339 time and is moved with PUT /api/v1/clock.
     #[arg(long, value_name = "TIME", hide = true)]
     test_clock: Option<String>,
@@ -104,6 +120,9 @@ struct Config {
     per_domain_rate: Option<f64>,
     resolver: Option<SocketAddr>,
     mx_port: Option<u16>,
+    secret_key: Option<String>,
+    imap_ca_file: Option<PathBuf>,
+    inbox_poll_interval: Option<u64>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
@@ -210,6 +229,23 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             k
         }
     };
+    let secret_key = args
+        .secret_key
+        .or(config.secret_key)
+        .filter(|k| !k.is_empty());
+    let inbox_options = rebound_inbox::Options {
+        poll_interval: Duration::from_secs(
+            args.inbox_poll_interval
+                .or(config.inbox_poll_interval)
+                .unwrap_or(60)
+                .max(1),
+        ),
+        extra_ca_pem: match args.imap_ca_file.or(config.imap_ca_file) {
+            Some(p) => Some(std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?),
+            None => None,
+        },
+        ..rebound_inbox::Options::default()
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -218,6 +254,11 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             .await
             .with_context(|| format!("opening {db}"))?;
         ledger.set_bounce_domains(bounce_domains.clone());
+        if let Some(key) = &secret_key {
+            ledger
+                .set_secret_key(key)
+                .context("--secret-key / REBOUND_SECRET_KEY")?;
+        }
         // Messages acknowledged before a crash but not yet applied are applied now.
         let recovered = ledger.process_received().await?;
         if recovered > 0 {
@@ -268,6 +309,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         ));
         let applier = tokio::spawn(apply_received(state.clone(), received));
         let sweeper = tokio::spawn(sweep_forever(state.clone(), sweep));
+        let inboxes = tokio::spawn(watch_inboxes(state.clone(), inbox_options));
         let worker = tokio::spawn(crate::deliver::run(
             state.clone(),
             Arc::new(routes),
@@ -280,6 +322,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         .with_graceful_shutdown(shutdown())
         .await?;
         sweeper.abort();
+        inboxes.abort();
         receiver.abort();
         applier.abort();
         worker.abort();
@@ -295,6 +338,11 @@ async fn sweep_forever(state: Arc<AppState>, every: Duration) {
             eprintln!("rebound: sweeper: {e}");
         }
     }
+}
+
+async fn watch_inboxes(state: Arc<AppState>, options: rebound_inbox::Options) {
+    let Err(e) = rebound_inbox::run(state, options).await;
+    eprintln!("rebound: connected inboxes are not watched: {e}");
 }
 
 async fn shutdown() {

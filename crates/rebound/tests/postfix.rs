@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Server, by_address, recipients, scripted_remote, temp_dir};
+use common::{Server, by_address, free_port, recipients, scripted_remote, temp_dir};
 use serde_json::{Value, json};
 
 /// A Postfix instance with its own configuration and queue under a temporary directory.
@@ -131,14 +131,6 @@ impl Drop for Postfix {
             .arg("stop")
             .output();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn status_of(rs: &[Value], address: &str) -> (String, String, String) {

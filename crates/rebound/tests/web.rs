@@ -4,65 +4,9 @@
 
 mod common;
 
-use common::{ADMIN, Server, scripted_remote};
+use common::{ADMIN, Server, scripted_remote, sign_in};
 
 const T0: &str = "2026-03-01T00:00:00Z";
-
-/// A signed-in browser: the session cookie.
-struct Browser<'a> {
-    s: &'a Server,
-    cookie: String,
-}
-
-impl Browser<'_> {
-    fn get(&self, path: &str) -> (u16, String, String) {
-        let (st, head, body) = self
-            .s
-            .exchange("GET", path, &[("Cookie", &self.cookie)], b"");
-        (st, head, String::from_utf8(body).unwrap())
-    }
-
-    fn post(&self, path: &str, form: &str) -> (u16, String, String) {
-        let headers = [
-            ("Cookie", self.cookie.as_str()),
-            ("Content-Type", "application/x-www-form-urlencoded"),
-        ];
-        let (st, head, body) = self.s.exchange("POST", path, &headers, form.as_bytes());
-        (st, head, String::from_utf8(body).unwrap())
-    }
-
-    /// The CSRF token of a page's forms.
-    fn csrf(&self, page: &str) -> String {
-        let (_, _, html) = self.get(page);
-        let at = html
-            .find("name=\"csrf\" value=\"")
-            .expect("a form with a CSRF token")
-            + 19;
-        html[at..].split('"').next().unwrap().to_string()
-    }
-}
-
-fn sign_in<'a>(s: &'a Server, key: &str) -> Browser<'a> {
-    let form = format!("key={key}");
-    let (st, head, _) = s.exchange(
-        "POST",
-        "/login",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        form.as_bytes(),
-    );
-    assert_eq!(st, 303, "{head}");
-    let cookie = head
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|c| c.split(';').next())
-        .expect("a session cookie")
-        .to_string();
-    assert!(
-        head.contains("httponly") && head.contains("samesite=lax"),
-        "{head}"
-    );
-    Browser { s, cookie }
-}
 
 #[test]
 fn the_ui_shows_bounces_and_unbounces_without_javascript() {

@@ -451,6 +451,15 @@ pub fn by_address<'a>(rs: &'a [Value], address: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{address} missing"))
 }
 
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// Polls `ok` for up to 20 seconds.
 pub fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -521,4 +530,63 @@ pub fn send_and_settle(s: &Server, key: &str, email: i64) {
             .iter()
             .all(|r| r["status"] != "sent")
     });
+}
+
+/// A signed-in browser: the session cookie.
+pub struct Browser<'a> {
+    s: &'a Server,
+    cookie: String,
+}
+
+impl Browser<'_> {
+    /// GET with the session.
+    pub fn get(&self, path: &str) -> (u16, String, String) {
+        let (st, head, body) = self
+            .s
+            .exchange("GET", path, &[("Cookie", &self.cookie)], b"");
+        (st, head, String::from_utf8(body).unwrap())
+    }
+
+    /// POST a form with the session.
+    pub fn post(&self, path: &str, form: &str) -> (u16, String, String) {
+        let headers = [
+            ("Cookie", self.cookie.as_str()),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ];
+        let (st, head, body) = self.s.exchange("POST", path, &headers, form.as_bytes());
+        (st, head, String::from_utf8(body).unwrap())
+    }
+
+    /// The CSRF token of a page's forms.
+    pub fn csrf(&self, page: &str) -> String {
+        let (_, _, html) = self.get(page);
+        let at = html
+            .find("name=\"csrf\" value=\"")
+            .expect("a form with a CSRF token")
+            + 19;
+        html[at..].split('"').next().unwrap().to_string()
+    }
+}
+
+/// Signs in to the web UI with a key.
+pub fn sign_in<'a>(s: &'a Server, key: &str) -> Browser<'a> {
+    let form = format!("key={key}");
+    let (st, head, _) = s.exchange(
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form.as_bytes(),
+    );
+    assert_eq!(st, 303, "{head}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    assert!(
+        head.contains("httponly") && head.contains("samesite=lax"),
+        "{head}"
+    );
+    Browser { s, cookie }
 }

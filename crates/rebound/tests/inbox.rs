@@ -1,0 +1,795 @@
+//! Connected inboxes against a real IMAP server: Dovecot from Debian on loopback, with
+//! STARTTLS required and a certificate from a test CA that Rebound is told to trust.
+//!
+//! The mailbox (tests/fixtures/inbox, messages written for this test) holds one-to-one sends
+//! in its Sent folder and, in the inbox, direct-reply bounces, a filtering gateway's separate
+//! reports, a report naming only the recipient, an auto-reply, an ordinary reply, a newsletter
+//! and a bounce of something never sent from here. Rebound must attach exactly the bounces to
+//! the right sends, leave every flag as it was, see a bounce delivered while it idles within
+//! seconds, and carry on after Dovecot restarts (also with renumbered UIDs) without reporting
+//! anything twice.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{Server, free_port, sign_in, temp_dir, wait_until};
+use serde_json::{Value, json};
+
+const SECRET_KEY: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+const PASSWORD: &str = "correct horse battery staple";
+const DOVECOT: &str = "/usr/sbin/dovecot";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inbox")
+}
+
+/// A Dovecot instance of our own: its config, state and the user's Maildir in one directory.
+struct Dovecot {
+    dir: PathBuf,
+    port: u16,
+    maildir: PathBuf,
+    /// The uid and gid that own the mail (Dovecot refuses to deliver as root).
+    owner: (u32, u32),
+}
+
+impl Dovecot {
+    fn available() -> bool {
+        if !Path::new(DOVECOT).exists() {
+            assert!(
+                std::env::var_os("REBOUND_REQUIRE_DOVECOT").is_none(),
+                "Dovecot is required (REBOUND_REQUIRE_DOVECOT) but {DOVECOT} is missing"
+            );
+            eprintln!(
+                "skipping: Dovecot is not installed (apt-get install dovecot-imapd; .ci/run does)"
+            );
+            return false;
+        }
+        if std::fs::metadata("/proc/self").map(|m| m.uid()).ok() != Some(0) {
+            assert!(
+                std::env::var_os("REBOUND_REQUIRE_DOVECOT").is_none(),
+                "Dovecot tests start Dovecot themselves and must run as root"
+            );
+            eprintln!("skipping: starting Dovecot needs root");
+            return false;
+        }
+        true
+    }
+
+    /// Configures (not yet starts) Dovecot with STARTTLS required; returns it and the CA
+    /// certificate to trust.
+    fn new() -> (Dovecot, PathBuf) {
+        let dir = temp_dir("dovecot");
+        let port = free_port();
+        let ca = tls_files(&dir);
+        let home = dir.join("home/alice");
+        let maildir = home.join("Maildir");
+        for sub in ["cur", "new", "tmp", ".Sent/cur", ".Sent/new", ".Sent/tmp"] {
+            std::fs::create_dir_all(maildir.join(sub)).unwrap();
+        }
+        std::fs::write(maildir.join(".Sent/maildirfolder"), "").unwrap();
+        std::fs::write(maildir.join("subscriptions"), "Sent\n").unwrap();
+        // nobody:nogroup on Debian.
+        let owner = (65534, 65534);
+        let d = dir.display();
+        std::fs::write(
+            dir.join("users"),
+            format!(
+                "alice:{{PLAIN}}{PASSWORD}:{}:{}::{}::userdb_mail=maildir:~/Maildir\n",
+                owner.0,
+                owner.1,
+                home.display()
+            ),
+        )
+        .unwrap();
+        let config = format!(
+            r#"protocols = imap
+listen = 127.0.0.1
+base_dir = {d}/base
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+info_log_path = {d}/dovecot.log
+ssl = required
+ssl_cert = <{d}/server.pem
+ssl_key = <{d}/server.key
+auth_mechanisms = plain login
+first_valid_uid = 100
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {d}/users
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {d}/users
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Sent {{
+    special_use = \Sent
+  }}
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service stats {{
+  unix_listener stats-reader {{
+    mode = 0600
+  }}
+  unix_listener stats-writer {{
+    mode = 0666
+  }}
+}}
+"#
+        );
+        std::fs::create_dir_all(dir.join("base")).unwrap();
+        std::fs::create_dir_all(dir.join("state")).unwrap();
+        std::fs::write(dir.join("dovecot.conf"), config).unwrap();
+        let dv = Dovecot {
+            dir,
+            port,
+            maildir,
+            owner,
+        };
+        dv.chown_mail();
+        (dv, ca)
+    }
+
+    fn conf(&self) -> String {
+        self.dir.join("dovecot.conf").display().to_string()
+    }
+
+    fn start(&self) {
+        // The daemon keeps its standard streams: give it a file, not a pipe nobody closes.
+        let errors = self.dir.join("dovecot.stderr");
+        let status = Command::new(DOVECOT)
+            .args(["-c", &self.conf()])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::fs::File::create(&errors).unwrap())
+            .stderr(std::fs::File::create(self.dir.join("dovecot.stderr2")).unwrap())
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "dovecot: {}{}{}",
+            std::fs::read_to_string(&errors).unwrap_or_default(),
+            std::fs::read_to_string(self.dir.join("dovecot.stderr2")).unwrap_or_default(),
+            self.log()
+        );
+
+        wait_until("Dovecot to listen", || {
+            std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+        });
+    }
+
+    fn stop(&self) {
+        let out = Command::new(DOVECOT)
+            .args(["-c", &self.conf(), "stop"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        wait_until("Dovecot to stop", || {
+            std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err()
+                && !self.dir.join("base/master.pid").exists()
+        });
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("dovecot.log")).unwrap_or_default()
+    }
+
+    fn chown_mail(&self) {
+        chown_tree(&self.dir.join("home"), self.owner);
+    }
+
+    /// Delivers a message as an MTA's local delivery agent would: written to tmp/, then
+    /// renamed into new/ (or into cur/ with flags, as a mail client leaves it).
+    fn deliver(&self, folder: &str, fixture: &Path, flags: Option<&str>) {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let base = self.maildir.join(folder);
+        let unique = format!("1764000000.M{n}P{}.rebound-test", std::process::id());
+        let tmp = base.join("tmp").join(&unique);
+        let text = std::fs::read_to_string(fixture)
+            .unwrap()
+            .replace('\n', "\r\n");
+        std::fs::write(&tmp, text).unwrap();
+        std::os::unix::fs::chown(&tmp, Some(self.owner.0), Some(self.owner.1)).unwrap();
+        let to = match flags {
+            None => base.join("new").join(&unique),
+            Some(f) => base.join("cur").join(format!("{unique}:2,{f}")),
+        };
+        std::fs::rename(&tmp, to).unwrap();
+    }
+
+    /// Every message file's flags, by its content (Maildir keeps IMAP flags in the file
+    /// name, RFC 3501 system flags as letters after ":2,"; a file still in new/ has none).
+    fn flags(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for folder in ["", ".Sent"] {
+            for sub in ["new", "cur"] {
+                let dir = self.maildir.join(folder).join(sub);
+                for entry in std::fs::read_dir(&dir).unwrap() {
+                    let path = entry.unwrap().path();
+                    let name = path.file_name().unwrap().to_string_lossy().to_string();
+                    let flags = name.split_once(":2,").map(|(_, f)| f).unwrap_or("");
+                    // Dovecot may add ",S=<size>" style fields before ":2,"; only the letters
+                    // after it are flags.
+                    let key = format!("{folder}/{}", first_line_with(&path, "Message-ID:"));
+                    out.insert(
+                        key,
+                        flags.chars().filter(char::is_ascii_uppercase).collect(),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// Removes Dovecot's UID list and indexes: the next start gives the folder a new
+    /// UIDVALIDITY and numbers every message again (RFC 3501 §2.3.1.1).
+    fn renumber(&self) {
+        for folder in [self.maildir.clone(), self.maildir.join(".Sent")] {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                if name.starts_with("dovecot") {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        let _ = Command::new(DOVECOT)
+            .args(["-c", &self.conf(), "stop"])
+            .output();
+    }
+}
+
+fn first_line_with(path: &Path, prefix: &str) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+fn chown_tree(path: &Path, owner: (u32, u32)) {
+    std::os::unix::fs::chown(path, Some(owner.0), Some(owner.1)).unwrap();
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            chown_tree(&entry.unwrap().path(), owner);
+        }
+    }
+}
+
+/// A test CA and a certificate for 127.0.0.1 signed by it (rustls, like any careful client,
+/// refuses a self-signed CA certificate as a server's own); returns the CA file.
+fn tls_files(dir: &Path) -> PathBuf {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl makes the test certificates");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Rebound test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem",
+    ]);
+    dir.join("ca.pem")
+}
+
+fn history(s: &Server, key: &str, address: &str) -> Vec<Value> {
+    s.contact(key, address)["history"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The contact's one-to-one bounces (kind bounce or pending, channel inbox).
+fn inbox_bounces(s: &Server, key: &str, address: &str) -> Vec<Value> {
+    history(s, key, address)
+        .into_iter()
+        .filter(|e| e["channel"] == "inbox" && e["kind"] != "sent")
+        .collect()
+}
+
+fn inbox(s: &Server, key: &str, id: i64) -> Value {
+    let (st, v) = s.call("GET", &format!("/api/v1/inboxes/{id}"), Some(key), None);
+    assert_eq!(st, 200, "{v}");
+    v
+}
+
+fn last_uid(v: &Value, folder: &str) -> i64 {
+    v["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["folder"] == folder)
+        .map_or(0, |f| f["last_uid"].as_i64().unwrap())
+}
+
+#[test]
+fn dovecot_inbox_bounces_are_attached_to_their_sends() {
+    if !Dovecot::available() {
+        return;
+    }
+    let (dv, ca) = Dovecot::new();
+    let files = |sub: &str| {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(fixtures().join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        v
+    };
+    for f in files("sent") {
+        dv.deliver(".Sent", &f, Some("S"));
+    }
+    // A mix of states a real inbox has: unread in new/, read, flagged, answered, unread in cur/.
+    let inbox_flags = [
+        None,
+        Some("S"),
+        Some("FS"),
+        Some(""),
+        Some("RS"),
+        None,
+        Some("S"),
+        None,
+    ];
+    let inbox_files = files("inbox");
+    assert_eq!(inbox_files.len(), inbox_flags.len());
+    for (f, flags) in inbox_files.iter().zip(inbox_flags) {
+        dv.deliver("", f, flags);
+    }
+    dv.start();
+    let before = dv.flags();
+    assert_eq!(before.len(), 12, "{before:?}");
+
+    let ca = ca.display().to_string();
+    let s = Server::fresh(
+        "inbox",
+        &["--secret-key", SECRET_KEY, "--imap-ca-file", &ca],
+    );
+    let (_, k) = s.account("corp");
+    let (st, v) = s.call(
+        "POST",
+        "/api/v1/inboxes",
+        Some(&k),
+        Some(json!({
+            "host": "127.0.0.1", "port": dv.port, "tls": "starttls",
+            "username": "alice", "password": PASSWORD
+        })),
+    );
+    assert_eq!(st, 201, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    assert!(
+        !v.to_string().contains(PASSWORD),
+        "the secret is never shown"
+    );
+    // A send logged through the API (sent from a phone, say): not in the Sent folder.
+    let (st, v) = s.call(
+        "POST",
+        &format!("/api/v1/inboxes/{id}/sent"),
+        Some(&k),
+        Some(json!({
+            "message_id": "<s5.1005@corp.example>", "to": ["Gina@Agency.example"],
+            "subject": "Proposal", "at": "2026-11-23T09:20:00Z"
+        })),
+    );
+    assert_eq!(st, 201, "{v}");
+
+    wait_until("the watcher to read both folders", || {
+        let v = inbox(&s, &k, id);
+        v["status"] == "watching" && last_uid(&v, "INBOX") == 8 && last_uid(&v, "Sent") == 4
+    });
+    let v = inbox(&s, &k, id);
+    assert_eq!(v["sends"], 6, "five messages, one with two recipients: {v}");
+
+    // Exactly the bounces, each attached to its send, saying how it was matched.
+    let expect = [
+        (
+            "bob@partner.example",
+            "s1.1001@corp.example",
+            "in_reply_to",
+            "unknown_user",
+        ),
+        (
+            "carol@client.example",
+            "s2.1002@corp.example",
+            "quoted_original",
+            "mailbox_full",
+        ),
+        (
+            "dave@vendor.example",
+            "s3.1003@corp.example",
+            "recipient_time",
+            "unknown_user",
+        ),
+        (
+            "gina@agency.example",
+            "s5.1005@corp.example",
+            "quoted_original",
+            "unknown_user",
+        ),
+    ];
+    for (address, send, how, reason) in expect {
+        let b = inbox_bounces(&s, &k, address);
+        assert_eq!(b.len(), 1, "{address}: {b:?}");
+        assert_eq!(b[0]["kind"], "bounce", "{address}");
+        assert_eq!(b[0]["type"], "hard", "{address}");
+        assert_eq!(b[0]["reason"], reason, "{address}");
+        assert_eq!(b[0]["message_id"], send, "{address}");
+        assert_eq!(b[0]["match"], how, "{address}");
+        // The whole report is kept.
+        let report = b[0]["report_id"].as_i64().unwrap();
+        let (st, raw) = s.raw(
+            "GET",
+            &format!("/api/v1/inbox-reports/{report}"),
+            Some(&k),
+            "",
+            b"",
+        );
+        assert_eq!(st, 200);
+        assert!(String::from_utf8_lossy(&raw).contains(address));
+    }
+    // The auto-reply, the ordinary reply and the newsletter are not bounces.
+    for address in ["erin@friend.example", "frank@vendor.example"] {
+        assert!(inbox_bounces(&s, &k, address).is_empty(), "{address}");
+        let sent = history(&s, &k, address);
+        assert_eq!(sent.len(), 1, "{address}: {sent:?}");
+        assert_eq!(
+            (&sent[0]["kind"], &sent[0]["channel"]),
+            (&json!("sent"), &json!("inbox"))
+        );
+    }
+    // A bounce of something never sent from here is kept but attached to nothing.
+    let (_, found) = s.call(
+        "GET",
+        &format!("/api/v1/inboxes/{id}/bounces"),
+        Some(&k),
+        None,
+    );
+    let found = found["bounces"].as_array().unwrap().clone();
+    assert_eq!(found.len(), 5, "{found:?}");
+    let zed: Vec<_> = found.iter().filter(|b| b["match"].is_null()).collect();
+    assert_eq!(zed.len(), 1);
+    assert_eq!(zed[0]["address"], "zed@nowhere.example");
+    assert!(history(&s, &k, "zed@nowhere.example").is_empty());
+    assert_eq!(
+        (
+            inbox(&s, &k, id)["bounces"].clone(),
+            inbox(&s, &k, id)["unmatched"].clone()
+        ),
+        (json!(4), json!(1))
+    );
+
+    // One-to-one bounces never suppress: every address may still be mailed.
+    let all = [
+        "bob@partner.example",
+        "carol@client.example",
+        "dave@vendor.example",
+        "gina@agency.example",
+    ];
+    let (_, v) = s.call(
+        "POST",
+        "/api/v1/check",
+        Some(&k),
+        Some(json!({ "addresses": all })),
+    );
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["eligible"], true, "{r}");
+    }
+    let bob = s.contact(&k, "bob@partner.example");
+    assert_eq!(
+        (
+            bob["eligible"].clone(),
+            bob["email_hard_bounce_reason"].clone()
+        ),
+        (json!(true), Value::Null)
+    );
+    // The contact's page in the web UI shows the one-to-one send and its bounce.
+    let (st, _, html) = sign_in(&s, &k).get("/contacts/bob@partner.example");
+    assert_eq!(st, 200);
+    assert!(html.contains("one-to-one hard bounce"), "{html}");
+    assert!(
+        html.contains("matched a reply to &#60;s1.1001@corp.example&#62;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("one-to-one sent") && html.contains("Contract draft"),
+        "{html}"
+    );
+
+    // Read-only: every flag is as it was.
+    assert_eq!(dv.flags(), before, "the watcher changed flags");
+
+    // A bounce delivered while the watcher idles shows up within seconds.
+    let t0 = Instant::now();
+    dv.deliver("", &fixtures().join("later/01-idle-frank.eml"), None);
+    wait_until("the bounce delivered during IDLE", || {
+        !inbox_bounces(&s, &k, "frank@vendor.example").is_empty()
+    });
+    let took = t0.elapsed();
+    eprintln!("inbox: a bounce delivered during IDLE was attached after {took:?}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    let f = inbox_bounces(&s, &k, "frank@vendor.example");
+    assert_eq!(
+        (f[0]["match"].clone(), f[0]["reason"].clone()),
+        (json!("in_reply_to"), json!("spam"))
+    );
+
+    // Dovecot restarts; a bounce arrives while it is down; the watcher notices, reconnects and
+    // reads only that one.
+    dv.stop();
+    wait_until("the watcher to notice", || {
+        inbox(&s, &k, id)["status"] == "error"
+    });
+    dv.deliver(
+        "",
+        &fixtures().join("later/02-restart-carol-delay.eml"),
+        None,
+    );
+    dv.chown_mail();
+    dv.start();
+    wait_until("the watcher to resume", || {
+        let v = inbox(&s, &k, id);
+        v["status"] == "watching" && last_uid(&v, "INBOX") == 10
+    });
+    let carol = inbox_bounces(&s, &k, "carol@client.example");
+    assert_eq!(carol.len(), 2, "{carol:?}");
+    assert_eq!(
+        (carol[1]["kind"].clone(), carol[1]["type"].clone()),
+        (json!("pending"), json!("pending"))
+    );
+    assert_eq!(carol[1]["match"], "quoted_original");
+
+    // Restarted again with its UIDs renumbered (a new UIDVALIDITY): the watcher reads every
+    // message again and reports none of them twice.
+    let validity = |v: &Value| {
+        v["folders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["folder"] == "INBOX")
+            .unwrap()["uidvalidity"]
+            .clone()
+    };
+    let old_validity = validity(&inbox(&s, &k, id));
+    dv.stop();
+    dv.renumber();
+    std::thread::sleep(Duration::from_millis(1100)); // UIDVALIDITY is a time in seconds.
+    dv.start();
+    wait_until("the watcher to read the renumbered folder", || {
+        let v = inbox(&s, &k, id);
+        v["status"] == "watching" && validity(&v) != old_validity && last_uid(&v, "INBOX") == 10
+    });
+    let (_, found) = s.call(
+        "GET",
+        &format!("/api/v1/inboxes/{id}/bounces"),
+        Some(&k),
+        None,
+    );
+    assert_eq!(found["bounces"].as_array().unwrap().len(), 7, "{found}");
+    assert_eq!(inbox(&s, &k, id)["sends"], 6);
+    for (address, n) in [
+        ("bob@partner.example", 1),
+        ("carol@client.example", 2),
+        ("dave@vendor.example", 1),
+        ("gina@agency.example", 1),
+        ("frank@vendor.example", 1),
+        ("erin@friend.example", 0),
+    ] {
+        assert_eq!(inbox_bounces(&s, &k, address).len(), n, "{address}");
+    }
+    assert_eq!(dv.flags().len(), 14);
+    let after = dv.flags();
+    for (message, flags) in &before {
+        assert_eq!(after.get(message), Some(flags), "{message}");
+    }
+}
+
+#[test]
+fn inbox_api_checks_its_input_and_keeps_secrets_sealed() {
+    // No secret key: inboxes cannot be connected, and the error says how to fix it.
+    let s = Server::fresh("inbox-nokey", &[]);
+    let (_, k) = s.account("a");
+    let body =
+        json!({"host": "imap.example.com", "tls": "tls", "username": "u", "password": "pw-123"});
+    let (st, v) = s.call("POST", "/api/v1/inboxes", Some(&k), Some(body.clone()));
+    assert_eq!(
+        (st, v["error"]["code"].clone()),
+        (409, json!("secret_key_missing")),
+        "{v}"
+    );
+    drop(s);
+
+    let s = Server::fresh("inbox-api", &["--secret-key", SECRET_KEY]);
+    let (_, a) = s.account("a");
+    let (_, b) = s.account("b");
+    for bad in [
+        json!({"host": "imap.example.com", "username": "u"}),
+        json!({"host": "imap.example.com", "username": "u", "password": "p", "oauth2_token": "t"}),
+        json!({"host": "imap.example.com", "username": "u", "password": "p", "tls": "ssl3"}),
+        json!({"host": "", "username": "u", "password": "p"}),
+        json!({"host": "imap.example.com", "username": "u", "password": "p", "port": 0}),
+        json!({"host": "imap.example.com", "username": "u", "password": "p", "extra": 1}),
+    ] {
+        let (st, v) = s.call("POST", "/api/v1/inboxes", Some(&a), Some(bad.clone()));
+        assert!(st == 400 || st == 422, "{bad} gave {st}: {v}");
+    }
+    let secret = "app-password-7f3a9c";
+    let (st, v) = s.call(
+        "POST",
+        "/api/v1/inboxes",
+        Some(&a),
+        Some(json!({"host": "127.0.0.1", "port": free_port(), "tls": "none", "username": "u", "password": secret})),
+    );
+    assert_eq!(st, 201, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let (st, v) = s.call(
+        "POST",
+        "/api/v1/inboxes",
+        Some(&a),
+        Some(json!({"host": "imap.gmail.com", "username": "a@gmail.example", "oauth2_token": "ya29.token-4411"})),
+    );
+    assert_eq!(
+        (st, v["auth"].clone(), v["port"].clone()),
+        (201, json!("oauth2"), json!(993)),
+        "{v}"
+    );
+
+    // The watcher reports that nothing listens there, and keeps trying.
+    wait_until("the watcher to report the failure", || {
+        inbox(&s, &a, id)["status"] == "error"
+    });
+    assert!(
+        inbox(&s, &a, id)["status_detail"]
+            .as_str()
+            .unwrap()
+            .contains("connecting")
+    );
+
+    // Another account sees none of it.
+    for (m, p) in [
+        ("GET", format!("/api/v1/inboxes/{id}")),
+        ("GET", format!("/api/v1/inboxes/{id}/bounces")),
+        ("DELETE", format!("/api/v1/inboxes/{id}")),
+    ] {
+        let (st, _) = s.call(m, &p, Some(&b), None);
+        assert_eq!(st, 404, "{m} {p}");
+    }
+    let (st, v) = s.call(
+        "POST",
+        &format!("/api/v1/inboxes/{id}/sent"),
+        Some(&b),
+        Some(json!({"message_id": "<x@y>", "to": ["c@d.example"]})),
+    );
+    assert_eq!(st, 404, "{v}");
+    let (_, v) = s.call("GET", "/api/v1/inboxes", Some(&b), None);
+    assert_eq!(v["inboxes"], json!([]));
+
+    // Logging sends: bad input is refused, the same send twice is one.
+    for bad in [
+        json!({"message_id": "", "to": ["c@d.example"]}),
+        json!({"message_id": "<x@y>", "to": []}),
+        json!({"message_id": "<x@y>", "to": ["not an address"]}),
+    ] {
+        let (st, v) = s.call(
+            "POST",
+            &format!("/api/v1/inboxes/{id}/sent"),
+            Some(&a),
+            Some(bad.clone()),
+        );
+        assert!(st == 400 || st == 422, "{bad} gave {st}: {v}");
+    }
+    let send = json!({"message_id": "<x@y>", "to": ["c@d.example"], "subject": "Hi"});
+    let (st, _) = s.call(
+        "POST",
+        &format!("/api/v1/inboxes/{id}/sent"),
+        Some(&a),
+        Some(send.clone()),
+    );
+    assert_eq!(st, 201);
+    let (st, v) = s.call(
+        "POST",
+        &format!("/api/v1/inboxes/{id}/sent"),
+        Some(&a),
+        Some(send),
+    );
+    assert_eq!((st, v["recorded"].clone()), (200, json!(0)));
+    let c = history(&s, &a, "c@d.example");
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        (&c[0]["channel"], &c[0]["message_id"], &c[0]["subject"]),
+        (&json!("inbox"), &json!("x@y"), &json!("Hi"))
+    );
+
+    // The database holds the secrets only sealed.
+    let db = s.db.trim_start_matches("sqlite://").to_string();
+    let (st, _) = s.call("DELETE", &format!("/api/v1/inboxes/{id}"), Some(&a), None);
+    assert_eq!(st, 204);
+    assert_eq!(inbox_list_len(&s, &a), 1);
+    drop(s);
+    let mut bytes = std::fs::read(&db).unwrap();
+    for wal in ["-wal", "-shm"] {
+        bytes.extend(std::fs::read(format!("{db}{wal}")).unwrap_or_default());
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains(secret) && !text.contains("ya29.token-4411"));
+}
+
+fn inbox_list_len(s: &Server, key: &str) -> usize {
+    let (_, v) = s.call("GET", "/api/v1/inboxes", Some(key), None);
+    v["inboxes"].as_array().unwrap().len()
+}
