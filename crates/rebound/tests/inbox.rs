@@ -31,7 +31,10 @@ fn fixtures() -> PathBuf {
 /// A Dovecot instance of our own: its config, state and the user's Maildir in one directory.
 struct Dovecot {
     dir: PathBuf,
+    /// IMAP with STARTTLS required.
     port: u16,
+    /// IMAP over TLS from the first byte.
+    imaps: u16,
     maildir: PathBuf,
     /// The uid and gid that own the mail (Dovecot refuses to deliver as root).
     owner: (u32, u32),
@@ -60,11 +63,12 @@ impl Dovecot {
         true
     }
 
-    /// Configures (not yet starts) Dovecot with STARTTLS required; returns it and the CA
-    /// certificate to trust.
-    fn new() -> (Dovecot, PathBuf) {
+    /// Configures (not yet starts) Dovecot with TLS required (STARTTLS on `port`, implicit
+    /// TLS on `imaps`); `oauth2` is the token introspection URL that makes Dovecot take XOAUTH2
+    /// logins. Returns it and the CA certificate to trust.
+    fn new(oauth2: Option<&str>) -> (Dovecot, PathBuf) {
         let dir = temp_dir("dovecot");
-        let port = free_port();
+        let (port, imaps) = (free_port(), free_port());
         let ca = tls_files(&dir);
         let home = dir.join("home/alice");
         let maildir = home.join("Maildir");
@@ -96,9 +100,9 @@ info_log_path = {d}/dovecot.log
 ssl = required
 ssl_cert = <{d}/server.pem
 ssl_key = <{d}/server.key
-auth_mechanisms = plain login
+auth_mechanisms = plain login{{oauth2_mechanisms}}
 first_valid_uid = 100
-passdb {{
+{{oauth2_passdb}}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {d}/users
 }}
@@ -119,7 +123,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps}
   }}
 }}
 service stats {{
@@ -132,12 +137,38 @@ service stats {{
 }}
 "#
         );
+        let (oauth2_mechanisms, oauth2_passdb) = match oauth2 {
+            Some(url) => {
+                // Dovecot asks the token's issuer (RFC 7662 introspection) who it belongs to.
+                std::fs::write(
+                    dir.join("oauth2.conf.ext"),
+                    format!(
+                        "introspection_mode = post\nintrospection_url = {url}\n\
+                         username_attribute = username\nactive_attribute = active\n\
+                         active_value = true\n"
+                    ),
+                )
+                .unwrap();
+                (
+                    " xoauth2 oauthbearer",
+                    format!(
+                        "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  \
+                         args = {d}/oauth2.conf.ext\n}}\n"
+                    ),
+                )
+            }
+            None => ("", String::new()),
+        };
+        let config = config
+            .replace("{oauth2_mechanisms}", oauth2_mechanisms)
+            .replace("{oauth2_passdb}", &oauth2_passdb);
         std::fs::create_dir_all(dir.join("base")).unwrap();
         std::fs::create_dir_all(dir.join("state")).unwrap();
         std::fs::write(dir.join("dovecot.conf"), config).unwrap();
         let dv = Dovecot {
             dir,
             port,
+            imaps,
             maildir,
             owner,
         };
@@ -384,7 +415,7 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
     if !Dovecot::available() {
         return;
     }
-    let (dv, ca) = Dovecot::new();
+    let (dv, ca) = Dovecot::new(None);
     let files = |sub: &str| {
         let mut v: Vec<PathBuf> = std::fs::read_dir(fixtures().join(sub))
             .unwrap()
@@ -406,6 +437,7 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
         None,
         Some("S"),
         None,
+        Some("S"),
     ];
     let inbox_files = files("inbox");
     assert_eq!(inbox_files.len(), inbox_flags.len());
@@ -414,7 +446,7 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
     }
     dv.start();
     let before = dv.flags();
-    assert_eq!(before.len(), 12, "{before:?}");
+    assert_eq!(before.len(), 14, "{before:?}");
 
     let ca = ca.display().to_string();
     let s = Server::fresh(
@@ -451,10 +483,10 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
 
     wait_until("the watcher to read both folders", || {
         let v = inbox(&s, &k, id);
-        v["status"] == "watching" && last_uid(&v, "INBOX") == 8 && last_uid(&v, "Sent") == 4
+        v["status"] == "watching" && last_uid(&v, "INBOX") == 9 && last_uid(&v, "Sent") == 5
     });
     let v = inbox(&s, &k, id);
-    assert_eq!(v["sends"], 6, "five messages, one with two recipients: {v}");
+    assert_eq!(v["sends"], 7, "six messages, one with two recipients: {v}");
 
     // Exactly the bounces, each attached to its send, saying how it was matched.
     let expect = [
@@ -479,6 +511,13 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
         (
             "gina@agency.example",
             "s5.1005@corp.example",
+            "quoted_original",
+            "unknown_user",
+        ),
+        // A gateway's plain-text notice naming the original's Message-ID in its text.
+        (
+            "ivan@supplier.example",
+            "s6.1006@corp.example",
             "quoted_original",
             "unknown_user",
         ),
@@ -521,7 +560,7 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
         None,
     );
     let found = found["bounces"].as_array().unwrap().clone();
-    assert_eq!(found.len(), 5, "{found:?}");
+    assert_eq!(found.len(), 6, "{found:?}");
     let zed: Vec<_> = found.iter().filter(|b| b["match"].is_null()).collect();
     assert_eq!(zed.len(), 1);
     assert_eq!(zed[0]["address"], "zed@nowhere.example");
@@ -531,7 +570,7 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
             inbox(&s, &k, id)["bounces"].clone(),
             inbox(&s, &k, id)["unmatched"].clone()
         ),
-        (json!(4), json!(1))
+        (json!(5), json!(1))
     );
 
     // One-to-one bounces never suppress: every address may still be mailed.
@@ -604,7 +643,7 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
     dv.start();
     wait_until("the watcher to resume", || {
         let v = inbox(&s, &k, id);
-        v["status"] == "watching" && last_uid(&v, "INBOX") == 10
+        v["status"] == "watching" && last_uid(&v, "INBOX") == 11
     });
     let carol = inbox_bounces(&s, &k, "carol@client.example");
     assert_eq!(carol.len(), 2, "{carol:?}");
@@ -632,7 +671,7 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
     dv.start();
     wait_until("the watcher to read the renumbered folder", || {
         let v = inbox(&s, &k, id);
-        v["status"] == "watching" && validity(&v) != old_validity && last_uid(&v, "INBOX") == 10
+        v["status"] == "watching" && validity(&v) != old_validity && last_uid(&v, "INBOX") == 11
     });
     let (_, found) = s.call(
         "GET",
@@ -640,19 +679,20 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
         Some(&k),
         None,
     );
-    assert_eq!(found["bounces"].as_array().unwrap().len(), 7, "{found}");
-    assert_eq!(inbox(&s, &k, id)["sends"], 6);
+    assert_eq!(found["bounces"].as_array().unwrap().len(), 8, "{found}");
+    assert_eq!(inbox(&s, &k, id)["sends"], 7);
     for (address, n) in [
         ("bob@partner.example", 1),
         ("carol@client.example", 2),
         ("dave@vendor.example", 1),
         ("gina@agency.example", 1),
         ("frank@vendor.example", 1),
+        ("ivan@supplier.example", 1),
         ("erin@friend.example", 0),
     ] {
         assert_eq!(inbox_bounces(&s, &k, address).len(), n, "{address}");
     }
-    assert_eq!(dv.flags().len(), 14);
+    assert_eq!(dv.flags().len(), 16);
     let after = dv.flags();
     for (message, flags) in &before {
         assert_eq!(after.get(message), Some(flags), "{message}");
@@ -792,4 +832,106 @@ fn inbox_api_checks_its_input_and_keeps_secrets_sealed() {
 fn inbox_list_len(s: &Server, key: &str) -> usize {
     let (_, v) = s.call("GET", "/api/v1/inboxes", Some(key), None);
     v["inboxes"].as_array().unwrap().len()
+}
+
+/// An OAuth2 token introspection endpoint (RFC 7662) for Dovecot to ask: `good` belongs to
+/// alice, every other token is inactive. Returns its URL.
+fn introspection(good: &'static str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/introspect", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Read the head, then as much body as Content-Length says.
+            loop {
+                match std::io::Read::read(&mut conn, &mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+                let text = String::from_utf8_lossy(&request).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= length {
+                        break;
+                    }
+                }
+            }
+            let text = String::from_utf8_lossy(&request);
+            let answer = if text.contains(good) {
+                r#"{"active":true,"username":"alice"}"#
+            } else {
+                r#"{"active":false}"#
+            };
+            let _ = std::io::Write::write_all(
+                &mut conn,
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn xoauth2_login_over_implicit_tls() {
+    if !Dovecot::available() {
+        return;
+    }
+    const TOKEN: &str = "ya29.a0-test-access-token-4f1c";
+    let (dv, ca) = Dovecot::new(Some(&introspection(TOKEN)));
+    dv.deliver(".Sent", &fixtures().join("sent/01-bob.eml"), Some("S"));
+    dv.deliver("", &fixtures().join("inbox/01-direct-reply-bob.eml"), None);
+    dv.start();
+    let ca = ca.display().to_string();
+    let s = Server::fresh(
+        "inbox-oauth2",
+        &["--secret-key", SECRET_KEY, "--imap-ca-file", &ca],
+    );
+    let (_, k) = s.account("corp");
+    let connect = |token: &str| {
+        let (st, v) = s.call(
+            "POST",
+            "/api/v1/inboxes",
+            Some(&k),
+            Some(json!({
+                "host": "127.0.0.1", "port": dv.imaps, "tls": "tls",
+                "username": "alice", "oauth2_token": token
+            })),
+        );
+        assert_eq!(st, 201, "{v}");
+        v["id"].as_i64().unwrap()
+    };
+    let good = connect(TOKEN);
+    let bad = connect("ya29.expired");
+    wait_until("the bounce, read with an OAuth2 login", || {
+        !inbox_bounces(&s, &k, "bob@partner.example").is_empty()
+    });
+    assert_eq!(inbox(&s, &k, good)["status"], "watching");
+    assert_eq!(
+        inbox_bounces(&s, &k, "bob@partner.example")[0]["match"],
+        "in_reply_to"
+    );
+    wait_until("the refused token to be reported", || {
+        let v = inbox(&s, &k, bad);
+        v["status"] == "error"
+            && v["status_detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("login failed"))
+    });
+    // The bounce is counted once though two inboxes see the same mailbox: the refused one
+    // never read it.
+    assert_eq!(inbox(&s, &k, bad)["bounces"], 0);
 }
