@@ -245,12 +245,24 @@ pub struct Fetched {
 /// more of a message anyway.
 pub const MAX_FETCH_BYTES: usize = 8 << 20;
 
-/// The UIDs in the selected folder after `after`, ascending.
-pub async fn uids_after(s: &mut ImapSession, after: u32) -> Result<Vec<u32>, Error> {
+/// Which messages of the selected folder to list.
+#[derive(Debug, Clone, Copy)]
+pub enum Since {
+    /// Those with a UID above this one.
+    Uid(u32),
+    /// Those the server received on or after this day (days since 1970-01-01), for a first
+    /// look at a folder that may hold years of mail.
+    Day(i64),
+}
+
+/// The UIDs in the selected folder, ascending.
+pub async fn uids(s: &mut ImapSession, since: Since) -> Result<Vec<u32>, Error> {
+    let (query, after) = match since {
+        Since::Uid(after) => (format!("UID {}:*", after.saturating_add(1)), after),
+        Since::Day(day) => (format!("SINCE {}", imap_date(day)), 0),
+    };
     let found = timed("UID SEARCH", async {
-        s.uid_search(format!("UID {}:*", after.saturating_add(1)))
-            .await
-            .map_err(Error::from)
+        s.uid_search(query).await.map_err(Error::from)
     })
     .await?;
     // "n:*" always includes the highest UID, even when it is below n (RFC 3501 §6.4.8).
@@ -259,24 +271,59 @@ pub async fn uids_after(s: &mut ImapSession, after: u32) -> Result<Vec<u32>, Err
     Ok(uids)
 }
 
+/// An IMAP date (RFC 3501 `date-text`, "27-Oct-2026") for a day since 1970-01-01.
+pub fn imap_date(day: i64) -> String {
+    // Civil from days (H. Hinnant's algorithm), proleptic Gregorian.
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS[usize::try_from(m - 1).unwrap_or(0).min(11)];
+    format!("{d}-{month}-{y}")
+}
+
+/// What of a message to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The header only (a sent message: who, when, which Message-ID).
+    Header,
+    /// The whole message, up to [`MAX_FETCH_BYTES`].
+    Whole,
+}
+
 /// Reads these messages without changing their flags: `BODY.PEEK` never sets `\Seen`
 /// (RFC 3501 §6.4.5), and the folder is opened with `EXAMINE` (read-only) anyway.
-pub async fn fetch(s: &mut ImapSession, uids: &[u32]) -> Result<Vec<Fetched>, Error> {
+pub async fn fetch(s: &mut ImapSession, uids: &[u32], part: Part) -> Result<Vec<Fetched>, Error> {
     let set = uids
         .iter()
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    let query = format!("(UID INTERNALDATE BODY.PEEK[]<0.{MAX_FETCH_BYTES}>)");
+    let query = match part {
+        Part::Header => "(UID INTERNALDATE BODY.PEEK[HEADER])".to_string(),
+        Part::Whole => format!("(UID INTERNALDATE BODY.PEEK[]<0.{MAX_FETCH_BYTES}>)"),
+    };
     let mut out: Vec<Fetched> = timed("UID FETCH", async {
         let items: Vec<_> = s.uid_fetch(&set, &query).await?.try_collect().await?;
         Ok(items
             .iter()
             .filter_map(|f| {
+                let bytes = match part {
+                    Part::Header => f.header()?,
+                    Part::Whole => f.body()?,
+                };
                 Some(Fetched {
                     uid: f.uid?,
                     internal_date: f.internal_date().map(|d| d.timestamp_millis()),
-                    bytes: f.body()?.to_vec(),
+                    bytes: bytes.to_vec(),
                 })
             })
             .collect())
@@ -286,13 +333,28 @@ pub async fn fetch(s: &mut ImapSession, uids: &[u32]) -> Result<Vec<Fetched>, Er
     Ok(out)
 }
 
-/// Opens a folder read-only; returns (UIDVALIDITY, number of messages).
-pub async fn examine(s: &mut ImapSession, folder: &str) -> Result<(u32, u32), Error> {
+/// A folder opened read-only.
+#[derive(Debug, Clone, Copy)]
+pub struct Examined {
+    /// Its UIDVALIDITY.
+    pub validity: u32,
+    /// How many messages it holds.
+    pub exists: u32,
+    /// The UID the next message will get, when the server says.
+    pub uid_next: Option<u32>,
+}
+
+/// Opens a folder read-only (`EXAMINE`, RFC 3501 §6.3.2).
+pub async fn examine(s: &mut ImapSession, folder: &str) -> Result<Examined, Error> {
     let m = timed("EXAMINE", async {
         s.examine(folder).await.map_err(Error::from)
     })
     .await?;
-    Ok((m.uid_validity.unwrap_or(0), m.exists))
+    Ok(Examined {
+        validity: m.uid_validity.unwrap_or(0),
+        exists: m.exists,
+        uid_next: m.uid_next,
+    })
 }
 
 /// Whether the server offers IDLE (RFC 2177).
@@ -324,6 +386,14 @@ mod tests {
         };
         assert_eq!(a.process(b""), "user=u\x01auth=Bearer t\x01\x01");
         assert_eq!(a.process(b"{\"status\":\"401\"}"), "");
+    }
+
+    #[test]
+    fn imap_dates() {
+        assert_eq!(imap_date(0), "1-Jan-1970");
+        assert_eq!(imap_date(20_419), "27-Nov-2025");
+        assert_eq!(imap_date(11_016), "29-Feb-2000");
+        assert_eq!(imap_date(-1), "31-Dec-1969");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsConnector;
 
 use crate::Error;
-use crate::imap::{self, ImapSession};
+use crate::imap::{self, ImapSession, Part, Since};
 
 /// How the watchers behave.
 #[derive(Debug, Clone)]
@@ -45,6 +45,10 @@ impl Default for Options {
 const INBOX: &str = "INBOX";
 /// Messages fetched per command.
 const FETCH_BATCH: usize = 25;
+/// The first look at a folder (or at one whose UIDs were renumbered) reads the messages the
+/// server received in this many days, not years of mail: bounces come within days of their
+/// send (RECIPIENT_MATCH_WINDOW_MS in the ledger is seven).
+pub const FIRST_LOOK_DAYS: i64 = 30;
 
 /// Runs one watcher per inbox in the ledger until the process ends: starts watchers for new
 /// inboxes and stops those of removed ones when the ledger says the inboxes changed (and once a
@@ -158,25 +162,44 @@ async fn sync(
     folder: &str,
     kind: Kind,
 ) -> Result<(), Error> {
-    let (validity, exists) = imap::examine(s, folder).await?;
-    let last = match ledger.folder_cursor(inbox, folder).await? {
-        Some((v, last)) if v == validity => last,
-        // A new folder, or its UIDs were renumbered (RFC 3501 §2.3.1.1): read it all again.
-        // The ledger keeps each report and send once, so nothing is reported twice.
-        _ => 0,
+    let seen = imap::examine(s, folder).await?;
+    let validity = seen.validity;
+    let (last, since) = match ledger.folder_cursor(inbox, folder).await? {
+        Some((v, last)) if v == validity => (last, Since::Uid(last)),
+        // A new folder, or its UIDs were renumbered (RFC 3501 §2.3.1.1): read its recent mail
+        // again. The ledger keeps each report and send once, so nothing is reported twice.
+        _ => {
+            // The server's receive dates are real time, whatever clock the ledger runs on.
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let today = i64::try_from(secs / 86_400).unwrap_or(0);
+            (0, Since::Day(today - FIRST_LOOK_DAYS))
+        }
     };
-    let uids = if exists == 0 {
+    let uids = if seen.exists == 0 {
         Vec::new()
     } else {
-        imap::uids_after(s, last).await?
+        imap::uids(s, since).await?
     };
+    // After a first look the cursor stands at the newest message that was there, read or
+    // (older than the first look) not, so older mail is never read later either.
+    let end = match since {
+        Since::Day(_) => seen.uid_next.map_or(0, |n| n.saturating_sub(1)),
+        Since::Uid(_) => last,
+    };
+    let end = end.max(uids.last().copied().unwrap_or(0));
     if uids.is_empty() {
         ledger
-            .set_folder_cursor(inbox, folder, validity, last)
+            .set_folder_cursor(inbox, folder, validity, end)
             .await?;
     }
     for chunk in uids.chunks(FETCH_BATCH) {
-        for m in imap::fetch(s, chunk).await? {
+        let part = match kind {
+            Kind::Sent => Part::Header,
+            Kind::Inbox => Part::Whole,
+        };
+        for m in imap::fetch(s, chunk, part).await? {
             let date = m.internal_date.map(Timestamp);
             let read = match kind {
                 Kind::Sent => ledger
@@ -199,6 +222,11 @@ async fn sync(
                 .set_folder_cursor(inbox, folder, validity, m.uid)
                 .await?;
         }
+    }
+    if uids.last().is_some_and(|u| *u < end) {
+        ledger
+            .set_folder_cursor(inbox, folder, validity, end)
+            .await?;
     }
     Ok(())
 }

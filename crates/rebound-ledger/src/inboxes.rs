@@ -610,7 +610,7 @@ impl Ledger {
             tx.commit().await?;
         }
         let rematched = if recorded > 0 {
-            self.rematch(inbox).await?
+            self.rematch(inbox, &message_id, &recipients).await?
         } else {
             0
         };
@@ -622,13 +622,13 @@ impl Ledger {
         })
     }
 
-    /// Tries again to match the inbox's unmatched bounces (a send was logged after its
-    /// bounce arrived); returns how many now match.
-    async fn rematch(&self, inbox: i64) -> Result<usize> {
+    /// Tries again to match the inbox's unmatched bounces that a new send could match (it was
+    /// logged after its bounce arrived); returns how many now match.
+    async fn rematch(&self, inbox: i64, message_id: &str, recipients: &[String]) -> Result<usize> {
         let _w = self.write.lock().await;
         let mut tx = self.pool.begin().await?;
         let mut n = 0;
-        for b in store::bounces_of_inbox(&mut tx, inbox, true).await? {
+        for b in store::unmatched_candidates(&mut tx, inbox, message_id, recipients).await? {
             let Some((refs, quoted, subject, at)) =
                 store::report_keys(&mut tx, b.report_id).await?
             else {

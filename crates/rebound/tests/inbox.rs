@@ -65,8 +65,9 @@ impl Dovecot {
 
     /// Configures (not yet starts) Dovecot with TLS required (STARTTLS on `port`, implicit
     /// TLS on `imaps`); `oauth2` is the token introspection URL that makes Dovecot take XOAUTH2
-    /// logins. Returns it and the CA certificate to trust.
-    fn new(oauth2: Option<&str>) -> (Dovecot, PathBuf) {
+    /// logins; without `idle` it does not offer IDLE (as some servers do not), so clients
+    /// must poll. Returns it and the CA certificate to trust.
+    fn new(oauth2: Option<&str>, idle: bool) -> (Dovecot, PathBuf) {
         let dir = temp_dir("dovecot");
         let (port, imaps) = (free_port(), free_port());
         let ca = tls_files(&dir);
@@ -159,6 +160,14 @@ service stats {{
             }
             None => ("", String::new()),
         };
+        // Dovecot's own list (2.3) without IDLE.
+        let capability = match idle {
+            true => "",
+            false => {
+                "imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ UIDPLUS\n"
+            }
+        };
+        let config = format!("{capability}{config}");
         let config = config
             .replace("{oauth2_mechanisms}", oauth2_mechanisms)
             .replace("{oauth2_passdb}", &oauth2_passdb);
@@ -229,7 +238,7 @@ service stats {{
 
     /// Delivers a message as an MTA's local delivery agent would: written to tmp/, then
     /// renamed into new/ (or into cur/ with flags, as a mail client leaves it).
-    fn deliver(&self, folder: &str, fixture: &Path, flags: Option<&str>) {
+    fn deliver(&self, folder: &str, fixture: &Path, flags: Option<&str>) -> PathBuf {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let base = self.maildir.join(folder);
@@ -244,7 +253,8 @@ service stats {{
             None => base.join("new").join(&unique),
             Some(f) => base.join("cur").join(format!("{unique}:2,{f}")),
         };
-        std::fs::rename(&tmp, to).unwrap();
+        std::fs::rename(&tmp, &to).unwrap();
+        to
     }
 
     /// Every message file's flags, by its content (Maildir keeps IMAP flags in the file
@@ -415,7 +425,7 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
     if !Dovecot::available() {
         return;
     }
-    let (dv, ca) = Dovecot::new(None);
+    let (dv, ca) = Dovecot::new(None, true);
     let files = |sub: &str| {
         let mut v: Vec<PathBuf> = std::fs::read_dir(fixtures().join(sub))
             .unwrap()
@@ -438,15 +448,26 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
         Some("S"),
         None,
         Some("S"),
+        Some("S"),
     ];
     let inbox_files = files("inbox");
     assert_eq!(inbox_files.len(), inbox_flags.len());
     for (f, flags) in inbox_files.iter().zip(inbox_flags) {
-        dv.deliver("", f, flags);
+        let path = dv.deliver("", f, flags);
+        // Maildir's received date (IMAP INTERNALDATE) is the file's time.
+        if f.ends_with("10-old-bounce-bob.eml") {
+            let old = std::time::SystemTime::now() - Duration::from_secs(60 * 86_400);
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
     }
     dv.start();
     let before = dv.flags();
-    assert_eq!(before.len(), 14, "{before:?}");
+    assert_eq!(before.len(), 15, "{before:?}");
 
     let ca = ca.display().to_string();
     let s = Server::fresh(
@@ -483,7 +504,7 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
 
     wait_until("the watcher to read both folders", || {
         let v = inbox(&s, &k, id);
-        v["status"] == "watching" && last_uid(&v, "INBOX") == 9 && last_uid(&v, "Sent") == 5
+        v["status"] == "watching" && last_uid(&v, "INBOX") == 10 && last_uid(&v, "Sent") == 5
     });
     let v = inbox(&s, &k, id);
     assert_eq!(v["sends"], 7, "six messages, one with two recipients: {v}");
@@ -643,7 +664,7 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
     dv.start();
     wait_until("the watcher to resume", || {
         let v = inbox(&s, &k, id);
-        v["status"] == "watching" && last_uid(&v, "INBOX") == 11
+        v["status"] == "watching" && last_uid(&v, "INBOX") == 12
     });
     let carol = inbox_bounces(&s, &k, "carol@client.example");
     assert_eq!(carol.len(), 2, "{carol:?}");
@@ -671,7 +692,7 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
     dv.start();
     wait_until("the watcher to read the renumbered folder", || {
         let v = inbox(&s, &k, id);
-        v["status"] == "watching" && validity(&v) != old_validity && last_uid(&v, "INBOX") == 11
+        v["status"] == "watching" && validity(&v) != old_validity && last_uid(&v, "INBOX") == 12
     });
     let (_, found) = s.call(
         "GET",
@@ -692,7 +713,36 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
     ] {
         assert_eq!(inbox_bounces(&s, &k, address).len(), n, "{address}");
     }
-    assert_eq!(dv.flags().len(), 16);
+    // A bounce whose send was not logged yet (written on another device) is kept unmatched,
+    // and attached as soon as the send is logged.
+    dv.deliver(
+        "",
+        &fixtures().join("later/03-judy-before-her-send-is-logged.eml"),
+        None,
+    );
+    wait_until("the unmatched bounce", || {
+        inbox(&s, &k, id)["unmatched"] == 2
+    });
+    assert!(inbox_bounces(&s, &k, "judy@startup.example").is_empty());
+    let (st, v) = s.call(
+        "POST",
+        &format!("/api/v1/inboxes/{id}/sent"),
+        Some(&k),
+        Some(json!({
+            "message_id": "<s7.1007@corp.example>", "to": ["judy@startup.example"],
+            "subject": "Welcome aboard", "at": "2026-11-23T16:00:00Z"
+        })),
+    );
+    assert_eq!((st, v["rematched"].clone()), (201, json!(1)), "{v}");
+    let judy = inbox_bounces(&s, &k, "judy@startup.example");
+    assert_eq!(judy.len(), 1, "{judy:?}");
+    assert_eq!(
+        (judy[0]["match"].clone(), judy[0]["message_id"].clone()),
+        (json!("quoted_original"), json!("s7.1007@corp.example"))
+    );
+    assert_eq!(inbox(&s, &k, id)["unmatched"], 1);
+
+    assert_eq!(dv.flags().len(), 18);
     let after = dv.flags();
     for (message, flags) in &before {
         assert_eq!(after.get(message), Some(flags), "{message}");
@@ -886,19 +936,26 @@ fn introspection(good: &'static str) -> String {
 }
 
 #[test]
-fn xoauth2_login_over_implicit_tls() {
+fn xoauth2_login_over_implicit_tls_and_polling_without_idle() {
     if !Dovecot::available() {
         return;
     }
     const TOKEN: &str = "ya29.a0-test-access-token-4f1c";
-    let (dv, ca) = Dovecot::new(Some(&introspection(TOKEN)));
+    let (dv, ca) = Dovecot::new(Some(&introspection(TOKEN)), false);
     dv.deliver(".Sent", &fixtures().join("sent/01-bob.eml"), Some("S"));
     dv.deliver("", &fixtures().join("inbox/01-direct-reply-bob.eml"), None);
     dv.start();
     let ca = ca.display().to_string();
     let s = Server::fresh(
         "inbox-oauth2",
-        &["--secret-key", SECRET_KEY, "--imap-ca-file", &ca],
+        &[
+            "--secret-key",
+            SECRET_KEY,
+            "--imap-ca-file",
+            &ca,
+            "--inbox-poll-interval",
+            "1",
+        ],
     );
     let (_, k) = s.account("corp");
     let connect = |token: &str| {
@@ -931,7 +988,20 @@ fn xoauth2_login_over_implicit_tls() {
                 .as_str()
                 .is_some_and(|d| d.contains("login failed"))
     });
-    // The bounce is counted once though two inboxes see the same mailbox: the refused one
-    // never read it.
-    assert_eq!(inbox(&s, &k, bad)["bounces"], 0);
+    assert_eq!(
+        inbox(&s, &k, bad)["bounces"],
+        0,
+        "the refused login read nothing"
+    );
+    // The server offers no IDLE: the watcher polls, and a new bounce is seen at the next look.
+    dv.deliver(
+        ".Sent",
+        &fixtures().join("sent/03-dave-frank.eml"),
+        Some("S"),
+    );
+    dv.deliver("", &fixtures().join("later/01-idle-frank.eml"), None);
+    wait_until("the bounce seen by polling", || {
+        !inbox_bounces(&s, &k, "frank@vendor.example").is_empty()
+    });
+    assert_eq!(inbox(&s, &k, good)["status"], "watching");
 }

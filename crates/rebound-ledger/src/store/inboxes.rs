@@ -556,6 +556,53 @@ pub async fn bounces_of_inbox(
     rows.iter().map(bounce_from_row).collect()
 }
 
+/// The inbox's unmatched bounces a new send could match: those of its recipients, and those
+/// whose report names or quotes its Message-ID.
+pub async fn unmatched_candidates(
+    c: &mut AnyConnection,
+    inbox: i64,
+    message_id: &str,
+    addresses: &[String],
+) -> Result<Vec<DirectBounce>> {
+    // LIKE is portable; the id's own wildcards are escaped.
+    let escaped: String = message_id
+        .chars()
+        .flat_map(|ch| match ch {
+            '%' | '_' | '\\' => vec!['\\', ch],
+            ch => vec![ch],
+        })
+        .collect();
+    let pattern = format!("% {escaped} %");
+    let mut rows = sqlx::query(concat!(
+        "SELECT ",
+        bounce_columns!(),
+        " FROM direct_bounces WHERE inbox_id = $1 AND match_kind IS NULL AND report_id IN \
+         (SELECT id FROM direct_reports WHERE inbox_id = $1 AND \
+         (' ' || refs || ' ' || quoted_ids || ' ') LIKE $2 ESCAPE '\\')"
+    ))
+    .bind(inbox)
+    .bind(&pattern)
+    .fetch_all(&mut *c)
+    .await?;
+    for a in addresses {
+        rows.extend(
+            sqlx::query(concat!(
+                "SELECT ",
+                bounce_columns!(),
+                " FROM direct_bounces WHERE inbox_id = $1 AND match_kind IS NULL AND address = $2"
+            ))
+            .bind(inbox)
+            .bind(a)
+            .fetch_all(&mut *c)
+            .await?,
+        );
+    }
+    let mut out: Vec<DirectBounce> = rows.iter().map(bounce_from_row).collect::<Result<_>>()?;
+    out.sort_by_key(|b| b.id);
+    out.dedup_by_key(|b| b.id);
+    Ok(out)
+}
+
 /// An account's matched one-to-one bounces of an address.
 pub async fn bounces_to(
     c: &mut AnyConnection,
