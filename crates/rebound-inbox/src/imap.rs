@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_imap::types::NameAttribute;
 use async_imap::{Authenticator, Client, Session};
 use futures_util::TryStreamExt;
-use rebound_ledger::{Credentials, InboxLogin, Tls};
+use rebound_ledger::{Credentials, InboxLogin, Timestamp, Tls};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
@@ -250,16 +250,16 @@ pub const MAX_FETCH_BYTES: usize = 8 << 20;
 pub enum Since {
     /// Those with a UID above this one.
     Uid(u32),
-    /// Those the server received on or after this day (days since 1970-01-01), for a first
-    /// look at a folder that may hold years of mail.
-    Day(i64),
+    /// Those the server received on or after this time's day, for a first look at a folder
+    /// that may hold years of mail.
+    Received(Timestamp),
 }
 
 /// The UIDs in the selected folder, ascending.
 pub async fn uids(s: &mut ImapSession, since: Since) -> Result<Vec<u32>, Error> {
     let (query, after) = match since {
         Since::Uid(after) => (format!("UID {}:*", after.saturating_add(1)), after),
-        Since::Day(day) => (format!("SINCE {}", imap_date(day)), 0),
+        Since::Received(t) => (format!("SINCE {}", t.to_imap_date()), 0),
     };
     let found = timed("UID SEARCH", async {
         s.uid_search(query).await.map_err(Error::from)
@@ -269,25 +269,6 @@ pub async fn uids(s: &mut ImapSession, since: Since) -> Result<Vec<u32>, Error> 
     let mut uids: Vec<u32> = found.into_iter().filter(|u| *u > after).collect();
     uids.sort_unstable();
     Ok(uids)
-}
-
-/// An IMAP date (RFC 3501 `date-text`, "27-Oct-2026") for a day since 1970-01-01.
-pub fn imap_date(day: i64) -> String {
-    // Civil from days (H. Hinnant's algorithm), proleptic Gregorian.
-    let z = day + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS[usize::try_from(m - 1).unwrap_or(0).min(11)];
-    format!("{d}-{month}-{y}")
 }
 
 /// What of a message to read.
@@ -386,14 +367,6 @@ mod tests {
         };
         assert_eq!(a.process(b""), "user=u\x01auth=Bearer t\x01\x01");
         assert_eq!(a.process(b"{\"status\":\"401\"}"), "");
-    }
-
-    #[test]
-    fn imap_dates() {
-        assert_eq!(imap_date(0), "1-Jan-1970");
-        assert_eq!(imap_date(20_419), "27-Nov-2025");
-        assert_eq!(imap_date(11_016), "29-Feb-2000");
-        assert_eq!(imap_date(-1), "31-Dec-1969");
     }
 
     #[test]

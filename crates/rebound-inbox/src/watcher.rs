@@ -170,11 +170,8 @@ async fn sync(
         // again. The ledger keeps each report and send once, so nothing is reported twice.
         _ => {
             // The server's receive dates are real time, whatever clock the ledger runs on.
-            let secs = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            let today = i64::try_from(secs / 86_400).unwrap_or(0);
-            (0, Since::Day(today - FIRST_LOOK_DAYS))
+            let now = rebound_ledger::Clock::system().now();
+            (0, Since::Received(now.plus(-FIRST_LOOK_DAYS * 86_400_000)))
         }
     };
     let uids = if seen.exists == 0 {
@@ -185,7 +182,7 @@ async fn sync(
     // After a first look the cursor stands at the newest message that was there, read or
     // (older than the first look) not, so older mail is never read later either.
     let end = match since {
-        Since::Day(_) => seen.uid_next.map_or(0, |n| n.saturating_sub(1)),
+        Since::Received(_) => seen.uid_next.map_or(0, |n| n.saturating_sub(1)),
         Since::Uid(_) => last,
     };
     let end = end.max(uids.last().copied().unwrap_or(0));

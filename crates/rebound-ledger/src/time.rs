@@ -98,13 +98,15 @@ impl Timestamp {
     }
 }
 
+/// Month names as RFC 5322 and IMAP dates write them.
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 impl Timestamp {
     /// The RFC 5322 §3.3 date text in UTC (`Thu, 26 Nov 2026 21:05:09 +0000`).
     pub fn to_rfc5322(self) -> String {
         const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-        const MONTHS: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
         let secs = self.0.div_euclid(1000);
         let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
         let (y, m, d) = civil_from_days(days);
@@ -112,6 +114,13 @@ impl Timestamp {
         let month = MONTHS[(m - 1).clamp(0, 11) as usize];
         let (hh, mm, ss) = (rest / 3600, rest % 3600 / 60, rest % 60);
         format!("{weekday}, {d} {month} {y:04} {hh:02}:{mm:02}:{ss:02} +0000")
+    }
+
+    /// The IMAP date (RFC 3501 `date`, as SEARCH SINCE takes it) of the UTC day:
+    /// `27-Oct-2026`.
+    pub fn to_imap_date(self) -> String {
+        let (y, m, d) = civil_from_days(self.0.div_euclid(86_400_000));
+        format!("{d}-{}-{y}", MONTHS[(m - 1).clamp(0, 11) as usize])
     }
 }
 
@@ -252,6 +261,15 @@ mod tests {
         let t = Timestamp::parse_rfc3339("2026-11-26T21:05:09Z").unwrap();
         assert_eq!(t.to_rfc5322(), "Thu, 26 Nov 2026 21:05:09 +0000");
         assert_eq!(Timestamp(0).to_rfc5322(), "Thu, 1 Jan 1970 00:00:00 +0000");
+    }
+
+    #[test]
+    fn imap_dates() {
+        let t = Timestamp::parse_rfc3339("2026-10-27T23:59:59Z").unwrap();
+        assert_eq!(t.to_imap_date(), "27-Oct-2026");
+        let leap = Timestamp::parse_rfc3339("2000-02-29T00:00:00Z").unwrap();
+        assert_eq!(leap.to_imap_date(), "29-Feb-2000");
+        assert_eq!(Timestamp(-1).to_imap_date(), "31-Dec-1969");
     }
 
     #[test]
