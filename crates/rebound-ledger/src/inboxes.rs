@@ -335,6 +335,11 @@ impl Ledger {
         Ok(())
     }
 
+    /// Whether a secret key is configured (inboxes can be connected).
+    pub fn can_seal_secrets(&self) -> bool {
+        self.secrets.is_some()
+    }
+
     fn secrets(&self) -> Result<&crate::secret::SecretBox> {
         self.secrets.as_ref().ok_or_else(|| LedgerError::Refused {
             code: "secret_key_missing",

@@ -41,6 +41,8 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/contacts/{address}/unbounce", post(pages::unbounce))
         .route("/suppressions", get(pages::suppressions))
         .route("/suppressions.csv", get(pages::suppressions_csv))
+        .route("/inboxes", get(pages::inboxes).post(pages::connect_inbox))
+        .route("/inboxes/reports/{id}", get(pages::inbox_report))
         .route("/health", get(pages::health))
         .route("/admin", get(pages::admin))
         .route("/admin/global-bounces/{address}/lift", post(pages::lift))

@@ -35,6 +35,10 @@ impl Chrome {
 pub fn label(name: &str) -> &str {
     match name {
         "unknown_user" => "Unknown user",
+        // How a one-to-one bounce was matched to its send: "matched <label> <message-id>".
+        "in_reply_to" => "a reply to",
+        "quoted_original" => "quoting",
+        "recipient_time" => "by recipient and time, after",
         "mailbox_full" => "Mailbox full",
         "content" => "Content",
         "spam" => "Spam",
@@ -409,13 +413,8 @@ pub async fn contact(State(s): Shared, web: Web, path: Segment, Query(q): Params
                 detail.push(format!("“{s}”"));
             }
             if let Some(m) = &e.match_kind {
-                let how = match m.as_str() {
-                    "in_reply_to" => "a reply to",
-                    "quoted_original" => "quoting",
-                    _ => "by recipient and time, after",
-                };
                 let id = e.message_id.as_deref().unwrap_or("");
-                detail.push(format!("matched {how} <{id}>"));
+                detail.push(format!("matched {} <{id}>", label(m)));
             }
 
             if let Some(r) = e.reason {
@@ -573,6 +572,157 @@ pub async fn suppressions_csv(State(s): Shared, web: Web) -> Page {
         ),
     ];
     Ok((headers, csv).into_response())
+}
+
+struct InboxRowView {
+    name: String,
+    status: String,
+    ok: bool,
+    folders: String,
+    sends: i64,
+    bounces: usize,
+    unmatched: usize,
+}
+
+struct InboxBounceView {
+    at: String,
+    address: String,
+    kind: String,
+    reason: String,
+    matched: String,
+    report_id: i64,
+}
+
+#[derive(Template)]
+#[template(path = "inboxes.html")]
+struct InboxesPage {
+    c: Chrome,
+    inboxes: Vec<InboxRowView>,
+    bounces: Vec<InboxBounceView>,
+    can_connect: bool,
+    cannot_connect: String,
+}
+
+/// Connected inboxes: their watchers' status and the bounces found, newest first.
+pub async fn inboxes(State(s): Shared, web: Web, Query(q): Params) -> Page {
+    let account = web.account()?;
+    let list = s.ledger.inboxes(account).await?;
+    let mut bounces = Vec::new();
+    for i in &list {
+        bounces.extend(s.ledger.inbox_bounces(account, i.id).await?);
+    }
+    bounces.sort_by_key(|b| std::cmp::Reverse((b.at, b.id)));
+    bounces.truncate(500);
+    let inboxes = list
+        .into_iter()
+        .map(|i| InboxRowView {
+            name: format!(
+                "{} at {}:{} ({}, {})",
+                i.username, i.host, i.port, i.tls, i.auth
+            ),
+            ok: i.status == "watching",
+            status: match i.status_detail {
+                Some(d) => format!("{} since {}: {d}", i.status, when(i.status_at)),
+                None => format!("{} since {}", i.status, when(i.status_at)),
+            },
+            folders: i
+                .folders
+                .iter()
+                .map(|f| format!("{} UID {}", f.folder, f.last_uid))
+                .collect::<Vec<_>>()
+                .join(", "),
+            sends: i.sends,
+            bounces: i.bounces,
+            unmatched: i.unmatched,
+        })
+        .collect();
+    let bounces = bounces
+        .into_iter()
+        .map(|b| InboxBounceView {
+            at: when(Some(b.at)),
+            kind: format!("{} {}", b.bounce_type, b.kind),
+            reason: b.reason.as_deref().map_or("—", label).to_string(),
+            matched: match (&b.match_kind, &b.send_message_id) {
+                (Some(m), Some(id)) => format!("{} <{id}>", label(m)),
+                _ => "no send found".into(),
+            },
+            address: b.address,
+            report_id: b.report_id,
+        })
+        .collect();
+    let (can_connect, cannot_connect) = match s.ledger.can_seal_secrets() {
+        true => (true, String::new()),
+        false => (
+            false,
+            "This server has no secret key for storing inbox passwords; the operator sets \
+             REBOUND_SECRET_KEY (or --secret-key) to allow connecting inboxes."
+                .to_string(),
+        ),
+    };
+    render(&InboxesPage {
+        c: Chrome::of(&web, &q),
+        inboxes,
+        bounces,
+        can_connect,
+        cannot_connect,
+    })
+}
+
+/// The connect form (password or app password; OAuth2 tokens come through the API).
+pub async fn connect_inbox(
+    State(s): Shared,
+    web: Web,
+    Form(form): Form<HashMap<String, String>>,
+) -> Page {
+    web.check(&form)?;
+    let account = web.account()?;
+    let field = |k: &str| {
+        form.get(k)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let port = match field("port").as_str() {
+        "" => None,
+        p => match p.parse::<u16>() {
+            Ok(p) => Some(p),
+            Err(_) => return back_with("/inboxes", "The port must be a number from 1 to 65535."),
+        },
+    };
+    let Some(tls) = rebound_ledger::Tls::parse(&field("tls")) else {
+        return back_with("/inboxes", "Choose how the connection is secured.");
+    };
+    let n = rebound_ledger::NewInbox {
+        host: field("host"),
+        port,
+        tls,
+        username: field("username"),
+        credentials: rebound_ledger::Credentials::Password(
+            form.get("password").cloned().unwrap_or_default(),
+        ),
+    };
+    match s.ledger.create_inbox(account, n).await {
+        Ok(i) => back_with(
+            "/inboxes",
+            &format!(
+                "Connected {} at {}: the watcher is starting.",
+                i.username, i.host
+            ),
+        ),
+        Err(e) => back_with("/inboxes", &e.to_string()),
+    }
+}
+
+/// A report found in an inbox, as text.
+pub async fn inbox_report(State(s): Shared, web: Web, path: Segment) -> Page {
+    let account = web.account()?;
+    let Ok(id) = path.0.parse::<i64>() else {
+        return Err(
+            rebound_ledger::LedgerError::NotFound(format!("no report {:?}", path.0)).into(),
+        );
+    };
+    let bytes = s.ledger.inbox_report(account, id).await?;
+    let headers = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+    Ok((headers, String::from_utf8_lossy(&bytes).into_owned()).into_response())
 }
 
 #[derive(Template)]

@@ -254,6 +254,8 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
             "2026-03-01T00:00:00Z",
             "--transport",
             &format!("remote.test={remote}"),
+            "--secret-key",
+            "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
         ],
     );
     let (_, k) = s.account("Newsletter");
@@ -326,6 +328,26 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
     assert!(csv.contains("unknown@remote.test,unknown_user"), "{csv}");
     b.go(&format!("{base}/health"));
     b.shoot("health");
+
+    // Connecting an inbox through the form; nothing listens at that port, and the page says
+    // so once the watcher has tried.
+    b.go(&format!("{base}/inboxes"));
+    b.type_into("#host", "127.0.0.1");
+    b.type_into("#port", &common::free_port().to_string());
+    b.type_into("#username", "ann@news.example");
+    b.type_into("#password", "app-password");
+    b.click("form.connect button");
+    b.find(".notice");
+    assert!(
+        b.text().contains("Connected ann@news.example"),
+        "{}",
+        b.text()
+    );
+    wait_until("the watcher's first attempt", || {
+        b.go(&format!("{base}/inboxes"));
+        b.text().contains("error since")
+    });
+    b.shoot("inboxes");
     let errors = b.console_errors();
     assert!(errors.is_empty(), "browser console errors: {errors:#?}");
 

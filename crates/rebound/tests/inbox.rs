@@ -618,8 +618,32 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
         ),
         (json!(true), Value::Null)
     );
-    // The contact's page in the web UI shows the one-to-one send and its bounce.
-    let (st, _, html) = sign_in(&s, &k).get("/contacts/bob@partner.example");
+    // The web UI: the inboxes page lists the watcher, the bounces and how each was matched,
+    // and shows a report whole; the contact's page shows the one-to-one send and its bounce.
+    let web = sign_in(&s, &k);
+    let (st, _, html) = web.get("/inboxes");
+    assert_eq!(st, 200);
+    assert!(html.contains("alice at 127.0.0.1"), "{html}");
+    assert!(html.contains("watching since"), "{html}");
+    assert!(
+        html.contains("a reply to &#60;s1.1001@corp.example&#62;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("by recipient and time, after &#60;s3.1003@corp.example&#62;"),
+        "{html}"
+    );
+    assert_eq!(html.matches("no send found").count(), 1, "{html}");
+    let report = html
+        .split("/inboxes/reports/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let (st, _, text) = web.get(&format!("/inboxes/reports/{report}"));
+    assert_eq!(st, 200);
+    assert!(text.contains("Final-Recipient"), "{text}");
+    let (st, _, html) = web.get("/contacts/bob@partner.example");
     assert_eq!(st, 200);
     assert!(html.contains("one-to-one hard bounce"), "{html}");
     assert!(
@@ -762,6 +786,8 @@ fn inbox_api_checks_its_input_and_keeps_secrets_sealed() {
         (409, json!("secret_key_missing")),
         "{v}"
     );
+    let (_, _, html) = sign_in(&s, &k).get("/inboxes");
+    assert!(html.contains("no secret key"), "{html}");
     drop(s);
 
     let s = Server::fresh("inbox-api", &["--secret-key", SECRET_KEY]);
@@ -865,18 +891,39 @@ fn inbox_api_checks_its_input_and_keeps_secrets_sealed() {
         (&json!("inbox"), &json!("x@y"), &json!("Hi"))
     );
 
+    // The web form connects an inbox too (CSRF-protected like every form).
+    let web = sign_in(&s, &a);
+    let csrf = web.csrf("/inboxes");
+    let form = format!(
+        "csrf={csrf}&host=imap.example.net&tls=starttls&port=&username=ann&password=pw-form-91"
+    );
+    let (st, head, _) = web.post("/inboxes", &form);
+    assert_eq!(st, 303, "{head}");
+    assert!(head.contains("notice=connected%20ann"), "{head}");
+
+    let (st, _, _) = web.post(
+        "/inboxes",
+        "csrf=wrong&host=x&tls=tls&username=u&password=p",
+    );
+    assert_eq!(st, 403);
+    assert_eq!(inbox_list_len(&s, &a), 3);
+    let (_, v) = s.call("GET", "/api/v1/inboxes", Some(&a), None);
+    assert_eq!(v["inboxes"][2]["port"], 143, "{v}");
+
     // The database holds the secrets only sealed.
     let db = s.db.trim_start_matches("sqlite://").to_string();
     let (st, _) = s.call("DELETE", &format!("/api/v1/inboxes/{id}"), Some(&a), None);
     assert_eq!(st, 204);
-    assert_eq!(inbox_list_len(&s, &a), 1);
+    assert_eq!(inbox_list_len(&s, &a), 2);
     drop(s);
     let mut bytes = std::fs::read(&db).unwrap();
     for wal in ["-wal", "-shm"] {
         bytes.extend(std::fs::read(format!("{db}{wal}")).unwrap_or_default());
     }
     let text = String::from_utf8_lossy(&bytes);
-    assert!(!text.contains(secret) && !text.contains("ya29.token-4411"));
+    assert!(
+        !text.contains(secret) && !text.contains("ya29.token-4411") && !text.contains("pw-form-91")
+    );
 }
 
 fn inbox_list_len(s: &Server, key: &str) -> usize {
