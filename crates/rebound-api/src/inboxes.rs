@@ -42,15 +42,7 @@ pub(crate) async fn create(
             ApiError::bad_request(format!("tls must be none, starttls or tls, not {t:?}"))
         })?,
     };
-    let credentials = match (b.password, b.oauth2_token) {
-        (Some(p), None) => Credentials::Password(p),
-        (None, Some(t)) => Credentials::OAuth2(t),
-        _ => {
-            return Err(ApiError::bad_request(
-                "give exactly one of password (or app password) and oauth2_token",
-            ));
-        }
-    };
+    let credentials = credentials(b.password, b.oauth2_token)?;
     let n = NewInbox {
         host: b.host,
         port: b.port,
@@ -60,6 +52,41 @@ pub(crate) async fn create(
     };
     let view = s.ledger.create_inbox(c.account, n).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+fn credentials(
+    password: Option<String>,
+    oauth2_token: Option<String>,
+) -> Result<Credentials, ApiError> {
+    match (password, oauth2_token) {
+        (Some(p), None) => Ok(Credentials::Password(p)),
+        (None, Some(t)) => Ok(Credentials::OAuth2(t)),
+        _ => Err(ApiError::bad_request(
+            "give exactly one of password (or app password) and oauth2_token",
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CredentialsBody {
+    password: Option<String>,
+    oauth2_token: Option<String>,
+}
+
+pub(crate) async fn set_credentials(
+    State(s): Shared,
+    c: AccountCaller,
+    Path(id): Path<String>,
+    b: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let b: CredentialsBody = body(b)?;
+    let credentials = credentials(b.password, b.oauth2_token)?;
+    let view = s
+        .ledger
+        .set_inbox_credentials(c.account, inbox_id(&id)?, credentials)
+        .await?;
+    Ok(Json(view).into_response())
 }
 
 pub(crate) async fn list(State(s): Shared, c: AccountCaller) -> Result<Response, ApiError> {

@@ -84,6 +84,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             get(inboxes::get_one).delete(inboxes::remove),
         )
         .route("/inboxes/{id}/sent", post(inboxes::sent))
+        .route("/inboxes/{id}/credentials", put(inboxes::set_credentials))
         .route("/inboxes/{id}/bounces", get(inboxes::bounces))
         .route("/inbox-reports/{id}", get(inboxes::report))
         .route("/sweep", post(sweep))

@@ -59,20 +59,23 @@ where
 {
     let tls = imap::tls_connector(opts.extra_ca_pem.as_deref())?;
     let ledger = (*state).as_ref();
-    let mut running: HashMap<i64, JoinHandle<()>> = HashMap::new();
+    // Each inbox's watcher and the credentials version it started with.
+    let mut running: HashMap<i64, (String, JoinHandle<()>)> = HashMap::new();
     loop {
         match ledger.inbox_ids().await {
             Ok(ids) => {
-                running.retain(|id, task| {
-                    let keep = ids.contains(id) && !task.is_finished();
+                running.retain(|id, (version, task)| {
+                    let keep =
+                        ids.iter().any(|(i, v)| i == id && v == version) && !task.is_finished();
                     if !keep {
                         task.abort();
                     }
                     keep
                 });
-                for id in ids {
+                for (id, version) in ids {
                     running.entry(id).or_insert_with(|| {
-                        tokio::spawn(watch(state.clone(), id, tls.clone(), opts.clone()))
+                        let task = watch(state.clone(), id, tls.clone(), opts.clone());
+                        (version, tokio::spawn(task))
                     });
                 }
             }

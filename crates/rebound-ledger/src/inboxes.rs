@@ -367,15 +367,7 @@ impl Ledger {
         if n.username.trim().is_empty() || n.username.len() > 320 {
             return Err(LedgerError::Invalid("username is required".into()));
         }
-        let (auth, secret) = match &n.credentials {
-            Credentials::Password(p) => ("password", p),
-            Credentials::OAuth2(t) => ("oauth2", t),
-        };
-        if secret.is_empty() || secret.len() > 8192 {
-            return Err(LedgerError::Invalid(
-                "give a password (or app password) or an oauth2_token".into(),
-            ));
-        }
+        let (auth, secret) = credentials_parts(&n.credentials)?;
         let port = n.port.unwrap_or_else(|| n.tls.default_port());
         if port == 0 {
             return Err(LedgerError::Invalid("port must be 1 to 65535".into()));
@@ -483,14 +475,37 @@ impl Ledger {
         Ok(())
     }
 
-    /// Every inbox's id (for the watchers).
-    pub async fn inbox_ids(&self) -> Result<Vec<i64>> {
+    /// Every inbox, as (id, version) for the watchers: the version changes when the
+    /// credentials do, so a watcher can start over with the new ones.
+    pub async fn inbox_ids(&self) -> Result<Vec<(i64, String)>> {
         let mut c = self.pool.acquire().await?;
         Ok(store::inboxes(&mut c, None)
             .await?
             .into_iter()
-            .map(|r| r.id)
+            .map(|r| (r.id, sha256_hex(r.secret.as_bytes())))
             .collect())
+    }
+
+    /// Replaces an inbox's password or token (an OAuth2 access token expires; an app
+    /// password is revoked); its watcher starts over with the new one.
+    pub async fn set_inbox_credentials(
+        &self,
+        account: i64,
+        id: i64,
+        credentials: Credentials,
+    ) -> Result<InboxView> {
+        let secrets = self.secrets()?;
+        self.inbox_row(account, id).await?;
+        let (auth, secret) = credentials_parts(&credentials)?;
+        {
+            let _w = self.write.lock().await;
+            let mut tx = self.pool.begin().await?;
+            let sealed = secrets.seal(&secret_context(id), secret)?;
+            store::set_credentials(&mut tx, id, auth, &sealed).await?;
+            tx.commit().await?;
+        }
+        self.inbox_changes.notify_one();
+        self.inbox(account, id).await
     }
 
     /// How to log in to an inbox, its secret decrypted; `None` when it was removed.
@@ -869,6 +884,20 @@ impl Ledger {
         }
         Ok(out)
     }
+}
+
+/// The stored kind of a secret and the secret, checked.
+fn credentials_parts(c: &Credentials) -> Result<(&'static str, &str)> {
+    let (auth, secret) = match c {
+        Credentials::Password(p) => ("password", p),
+        Credentials::OAuth2(t) => ("oauth2", t),
+    };
+    if secret.is_empty() || secret.len() > 8192 {
+        return Err(LedgerError::Invalid(
+            "give a password (or app password) or an oauth2_token".into(),
+        ));
+    }
+    Ok((auth, secret))
 }
 
 /// The AEAD context a secret is sealed to: its row.

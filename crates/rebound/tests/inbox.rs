@@ -854,6 +854,17 @@ fn inbox_api_checks_its_input_and_keeps_secrets_sealed() {
     assert_eq!(st, 404, "{v}");
     let (_, v) = s.call("GET", "/api/v1/inboxes", Some(&b), None);
     assert_eq!(v["inboxes"], json!([]));
+    let creds = format!("/api/v1/inboxes/{id}/credentials");
+    let (st, _) = s.call("PUT", &creds, Some(&b), Some(json!({"password": "x"})));
+    assert_eq!(st, 404);
+    for bad in [
+        json!({}),
+        json!({"password": "x", "oauth2_token": "y"}),
+        json!({"password": ""}),
+    ] {
+        let (st, v) = s.call("PUT", &creds, Some(&a), Some(bad.clone()));
+        assert!(st == 400 || st == 422, "{bad} gave {st}: {v}");
+    }
 
     // Logging sends: bad input is refused, the same send twice is one.
     for bad in [
@@ -1040,6 +1051,17 @@ fn xoauth2_login_over_implicit_tls_and_polling_without_idle() {
         0,
         "the refused login read nothing"
     );
+    // A fresh token: the watcher starts over with it at once and reads the mailbox.
+    let (st, v) = s.call(
+        "PUT",
+        &format!("/api/v1/inboxes/{bad}/credentials"),
+        Some(&k),
+        Some(json!({ "oauth2_token": TOKEN })),
+    );
+    assert_eq!((st, v["auth"].clone()), (200, json!("oauth2")), "{v}");
+    wait_until("the renewed inbox to read its bounce", || {
+        inbox(&s, &k, bad)["bounces"] == 1
+    });
     // The server offers no IDLE: the watcher polls, and a new bounce is seen at the next look.
     dv.deliver(
         ".Sent",

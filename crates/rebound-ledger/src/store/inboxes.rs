@@ -99,6 +99,22 @@ pub async fn set_secret(c: &mut AnyConnection, id: i64, sealed: &str) -> Result<
     Ok(())
 }
 
+/// Replaces an inbox's kind of login and sealed secret.
+pub async fn set_credentials(
+    c: &mut AnyConnection,
+    id: i64,
+    auth: &str,
+    sealed: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE inboxes SET auth = $1, secret = $2 WHERE id = $3")
+        .bind(auth)
+        .bind(sealed)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
 /// The inboxes of an account, or of every account.
 pub async fn inboxes(c: &mut AnyConnection, account: Option<i64>) -> Result<Vec<InboxRow>> {
     let rows = match account {
