@@ -3,8 +3,6 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::dfa::DFA;
-
 use crate::formats::textscan;
 use crate::mail::Mail;
 use crate::report::{Action, Report};
@@ -52,11 +50,11 @@ const COMMAND_PHRASES: &[(&str, &str)] = &[
 ];
 
 fn command_in(haystack: &str) -> Option<&'static str> {
-    static PHRASES: LazyLock<DFA> =
-        LazyLock::new(|| text::phrase_dfa(COMMAND_PHRASES.iter().map(|(p, _)| p)));
+    static PHRASES: LazyLock<text::PhraseSet> =
+        LazyLock::new(|| text::PhraseSet::new(COMMAND_PHRASES.iter().map(|(p, _)| p)));
     // The first phrase of the table that occurs, wherever it occurs.
     let mut first: Option<usize> = None;
-    text::each_match(&PHRASES, haystack, |i, _| {
+    PHRASES.each_match(haystack, |i, _| {
         first = Some(first.map_or(i, |f| f.min(i)));
     });
     first.and_then(|i| COMMAND_PHRASES.get(i)).map(|(_, c)| *c)

@@ -5,8 +5,6 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::dfa::DFA;
-
 use crate::formats::{self, textscan};
 use crate::text;
 
@@ -45,7 +43,7 @@ enum Kind {
 }
 
 struct Automaton {
-    dfa: DFA,
+    phrases: text::PhraseSet,
     kinds: Vec<Kind>,
 }
 
@@ -74,8 +72,8 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
         phrases.push(m);
         kinds.push(Kind::StillTrying(m.len()));
     }
-    let dfa = text::phrase_dfa(&phrases);
-    Automaton { dfa, kinds }
+    let phrases = text::PhraseSet::new(&phrases);
+    Automaton { phrases, kinds }
 });
 
 /// Scans `text` once.
@@ -85,7 +83,7 @@ pub fn scan(text: &str) -> Scan {
         notice_len: text.len(),
         ..Scan::default()
     };
-    text::each_match(&a.dfa, text, |pattern, start| {
+    a.phrases.each_match(text, |pattern, start| {
         match a.kinds.get(pattern) {
             Some(Kind::Format(i)) => s.formats |= 1u64 << i,
             Some(Kind::OriginalMarker) => {

@@ -3,7 +3,6 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::dfa::DFA;
 use rebound_parse::text;
 
 use crate::Cause;
@@ -122,7 +121,7 @@ fn bit(cause: Cause) -> u64 {
 }
 
 struct Matcher {
-    automaton: DFA,
+    automaton: text::PhraseSet,
     causes: Vec<Cause>,
 }
 
@@ -135,12 +134,12 @@ static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
             causes.push(*cause);
         }
     }
-    let automaton = text::phrase_dfa(&phrases);
+    let automaton = text::PhraseSet::new(&phrases);
     Matcher { automaton, causes }
 });
 
-static GREYLISTING: LazyLock<DFA> =
-    LazyLock::new(|| text::phrase_dfa(greylisting::PHRASES.iter().chain(expired::STATEMENTS)));
+static GREYLISTING: LazyLock<text::PhraseSet> =
+    LazyLock::new(|| text::PhraseSet::new(greylisting::PHRASES.iter().chain(expired::STATEMENTS)));
 
 /// What a response says about time: greylisting, or the MTA's own statement that it expired.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -154,7 +153,7 @@ pub struct Timing {
 /// Looks for greylisting wording and expiry statements in `text`.
 pub fn timing(text: &str) -> Timing {
     let mut t = Timing::default();
-    text::each_match(&GREYLISTING, text, |pattern, _| {
+    GREYLISTING.each_match(text, |pattern, _| {
         if pattern < greylisting::PHRASES.len() {
             t.greylisted = true;
         } else {
@@ -168,7 +167,7 @@ pub fn timing(text: &str) -> Timing {
 pub fn scan(text: &str) -> Matches {
     let m = &*MATCHER;
     let mut out = Matches::default();
-    text::each_match(&m.automaton, text, |pattern, _| {
+    m.automaton.each_match(text, |pattern, _| {
         out.insert(m.causes[pattern]);
     });
     out

@@ -23,7 +23,6 @@ mod zoho;
 
 use std::sync::LazyLock;
 
-use aho_corasick::dfa::DFA;
 use rebound_parse::{Recipient, text};
 
 use crate::Cause;
@@ -95,17 +94,17 @@ pub fn cause(r: &Recipient) -> Option<Cause> {
 /// The providers with a marker in `haystack` (ASCII case-insensitively; markers are lower case),
 /// as a bit set over [`providers::PROVIDERS`]: one pass over the text for all markers.
 fn providers_in(haystack: &str) -> u64 {
-    static MARKERS: LazyLock<(DFA, Vec<usize>)> = LazyLock::new(|| {
+    static MARKERS: LazyLock<(text::PhraseSet, Vec<usize>)> = LazyLock::new(|| {
         let (markers, owners): (Vec<&str>, Vec<usize>) = providers::PROVIDERS
             .iter()
             .enumerate()
             .flat_map(|(i, p)| p.markers.iter().map(move |m| (*m, i)))
             .unzip();
-        (text::phrase_dfa(markers), owners)
+        (text::PhraseSet::new(markers), owners)
     });
-    let (dfa, owners) = &*MARKERS;
+    let (phrases, owners) = &*MARKERS;
     let mut set = 0;
-    text::each_match(dfa, haystack, |pattern, _| {
+    phrases.each_match(haystack, |pattern, _| {
         set |= owners.get(pattern).map_or(0, |i| 1u64 << i);
     });
     set
