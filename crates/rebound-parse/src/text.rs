@@ -215,7 +215,9 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
 /// when it is shorter): a rolling key of the last bytes read is hashed into a bit filter small
 /// enough to stay in the L1 cache, and the few positions that pass are checked against the
 /// phrases with that anchor. Anchors are chosen to be shared by few phrases (not "mail" in
-/// "mailbox full", say), so a hit has few phrases to check.
+/// "mailbox full", say), so a hit has few phrases to check. When every phrase is long enough,
+/// each has `stride` anchors at consecutive offsets, and only every `stride`-th position of a
+/// text is probed: one of the anchors of any occurrence starts there.
 ///
 /// A DFA over hundreds of phrases needs megabytes of transition table, and the cache misses of
 /// walking it cost more than the filter's few instructions per byte.
@@ -223,8 +225,11 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
 pub struct PhraseSet {
     /// The phrases, lower case, in the order given.
     phrases: Vec<Box<[u8]>>,
-    /// The anchor lengths in use, longest first (see [`anchor_len`]).
+    /// The anchor lengths in use, longest first (see [`anchor_len`]); only 4 when `stride`
+    /// is more than 1.
     lens: Vec<usize>,
+    /// Probe every `stride`-th position only (1 to 4).
+    stride: usize,
     /// Bit `anchor_hash(key, len)` is set for the key of every phrase's anchor.
     filter: Box<[u64; FILTER_WORDS]>,
     /// `entries[starts[b]..starts[b + 1]]` are the anchors whose hash falls in bucket `b`.
@@ -278,8 +283,38 @@ fn key_mask(len: usize) -> u32 {
 /// The hash of a folded key of `len` bytes, `FILTER_BITS` wide (multiplicative hashing: the
 /// high bits of the product mix every byte of the key).
 fn anchor_hash(key: u32, len: usize) -> usize {
-    let salted = key ^ (len as u32).wrapping_mul(0x0100_0193);
+    // Shorter anchors are salted apart from longer ones; four-byte ones, the common case, not
+    // at all.
+    let salted = key ^ ((len ^ 4) as u32).wrapping_mul(0x0100_0193);
     (salted.wrapping_mul(0x9E37_79B1) >> (32 - FILTER_BITS)) as usize
+}
+
+/// How common a (lower-case) byte is in English text, roughly: the percentage of letters it
+/// makes up, ten times; white space most common of all.
+fn byte_weight(b: u8) -> u32 {
+    match b {
+        b' ' | b'\n' => 200,
+        b'e' => 127,
+        b't' => 91,
+        b'a' => 82,
+        b'o' => 75,
+        b'i' => 70,
+        b'n' => 67,
+        b's' => 63,
+        b'h' => 61,
+        b'r' => 60,
+        b'd' => 43,
+        b'l' => 40,
+        b'c' | b'u' => 28,
+        b'm' | b'w' => 24,
+        b'f' => 22,
+        b'g' | b'y' => 20,
+        b'p' => 19,
+        b'b' => 15,
+        b'v' | b'.' | b',' | b'-' => 10,
+        b'k' => 8,
+        _ => 2,
+    }
 }
 
 fn bucket_of(hash: usize) -> usize {
@@ -319,6 +354,9 @@ impl PhraseSet {
                 *common.entry(k).or_default() += 1;
             }
         }
+        // Every phrase of 4 + (stride - 1) bytes or more has room for `stride` anchors.
+        let shortest = phrases.iter().map(|p| p.len()).min().unwrap_or(0);
+        let stride = shortest.saturating_sub(3).clamp(1, 4);
         let mut taken: std::collections::HashMap<(u32, usize), usize> =
             std::collections::HashMap::new();
         let mut entries: Vec<Anchor> = Vec::new();
@@ -327,25 +365,43 @@ impl PhraseSet {
                 continue;
             }
             let len = anchor_len(p.len());
-            // The least used anchor so far, then the rarest among all phrases, then the first.
-            let offsets = if len == 4 { 0..p.len() - 3 } else { 0..1 };
-            let Some((key, offset)) =
-                offsets
-                    .map(|at| (key_at(p, at, len), at))
-                    .min_by_key(|&(k, at)| {
-                        let used = taken.get(&(k, len)).copied().unwrap_or(0);
-                        (used, common.get(&k).copied().unwrap_or(0), at)
-                    })
-            else {
+            // Where the run of `stride` anchors starts: the least used anchors so far, then the
+            // rarest among all phrases, then those of the least common letters in text, then
+            // the first.
+            let starts = if len == 4 {
+                0..p.len() + 1 - 3 - stride
+            } else {
+                0..1
+            };
+            let Some(at) = starts.min_by_key(|&at| {
+                let keys = (at..at + stride).map(|o| (key_at(p, o, len), len));
+                let used: usize = keys
+                    .clone()
+                    .map(|k| taken.get(&k).copied().unwrap_or(0))
+                    .sum();
+                let shared: usize = keys
+                    .map(|(k, _)| common.get(&k).copied().unwrap_or(0))
+                    .sum();
+                let text_weight: u32 = p
+                    .iter()
+                    .skip(at)
+                    .take(len + stride - 1)
+                    .map(|b| byte_weight(*b))
+                    .sum();
+                (used, shared, text_weight, at)
+            }) else {
                 continue;
             };
-            *taken.entry((key, len)).or_default() += 1;
-            entries.push(Anchor {
-                key,
-                len,
-                offset,
-                phrase: i,
-            });
+            for offset in at..at + stride {
+                let key = key_at(p, offset, len);
+                *taken.entry((key, len)).or_default() += 1;
+                entries.push(Anchor {
+                    key,
+                    len,
+                    offset,
+                    phrase: i,
+                });
+            }
         }
         entries.sort_by_key(|a| (bucket_of(anchor_hash(a.key, a.len)), a.phrase));
         let mut filter = Box::new([0u64; FILTER_WORDS]);
@@ -370,6 +426,7 @@ impl PhraseSet {
         PhraseSet {
             phrases,
             lens,
+            stride,
             filter,
             starts,
             entries,
@@ -393,32 +450,64 @@ impl PhraseSet {
 
     /// One pass over `bytes`; stops when `visit` returns true, and then returns true.
     fn scan(&self, bytes: &[u8], visit: &mut dyn FnMut(usize, usize) -> bool) -> bool {
+        match self.stride {
+            2 => return self.scan_strided::<2>(bytes, visit),
+            3 => return self.scan_strided::<3>(bytes, visit),
+            4 => return self.scan_strided::<4>(bytes, visit),
+            _ => {}
+        }
+        // One instance per set of anchor lengths, so masks and hash salts are constants.
         match *self.lens.as_slice() {
-            [a] => self.scan_lens([a], bytes, visit),
-            [a, b] => self.scan_lens([a, b], bytes, visit),
-            [a, b, c] => self.scan_lens([a, b, c], bytes, visit),
+            [4] => self.scan_lens::<4, 0, 0>(bytes, visit),
+            [2] => self.scan_lens::<2, 0, 0>(bytes, visit),
+            [1] => self.scan_lens::<1, 0, 0>(bytes, visit),
+            [4, 2] => self.scan_lens::<4, 2, 0>(bytes, visit),
+            [4, 1] => self.scan_lens::<4, 1, 0>(bytes, visit),
+            [2, 1] => self.scan_lens::<2, 1, 0>(bytes, visit),
+            [4, 2, 1] => self.scan_lens::<4, 2, 1>(bytes, visit),
             _ => false,
         }
     }
 
-    /// [`PhraseSet::scan`] for the anchor lengths `lens`, a fixed number of filter probes per
-    /// byte.
-    fn scan_lens<const N: usize>(
+    /// [`PhraseSet::scan`] probing the four bytes at every `S`-th position.
+    fn scan_strided<const S: usize>(
         &self,
-        lens: [usize; N],
         bytes: &[u8],
         visit: &mut dyn FnMut(usize, usize) -> bool,
     ) -> bool {
-        let masks = lens.map(|l| key_mask(l) & FOLD);
         let filter = &*self.filter;
+        let mut at = 0;
+        while let Some(&[a, b, c, d]) = bytes.get(at..at + 4) {
+            let key = u32::from_be_bytes([a, b, c, d]) & FOLD;
+            let h = anchor_hash(key, 4);
+            // The common path: no anchor starts here.
+            if filter_has(filter, h) && self.check(bytes, at + 3, key, 4, h, visit) {
+                return true;
+            }
+            at += S;
+        }
+        false
+    }
+
+    /// [`PhraseSet::scan`] for anchors of lengths `A`, `B` and `C` (0: none) at every position.
+    fn scan_lens<const A: usize, const B: usize, const C: usize>(
+        &self,
+        bytes: &[u8],
+        visit: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> bool {
+        let filter = &*self.filter;
+        // The last four bytes read, folded.
         let mut key: u32 = 0;
         for (i, &b) in bytes.iter().enumerate() {
-            key = (key << 8) | u32::from(b);
-            for j in 0..N {
-                let k = key & masks[j];
-                let h = anchor_hash(k, lens[j]);
-                // The common path: no anchor ends here.
-                if filter_has(filter, h) && self.check(bytes, i, k, lens[j], h, visit) {
+            key = (key << 8) | u32::from(b & 0xDF);
+            // The common path: no anchor ends here.
+            for len in [A, B, C] {
+                if len == 0 {
+                    continue;
+                }
+                let k = key & key_mask(len);
+                let h = anchor_hash(k, len);
+                if filter_has(filter, h) && self.check(bytes, i, k, len, h, visit) {
                     return true;
                 }
             }
@@ -634,15 +723,20 @@ mod tests {
 
     #[test]
     fn each_match_finds_what_the_overlapping_iterator_finds() {
-        let phrases = [
+        // Short phrases (probed at every position) and long ones only (probed at every
+        // second, third or fourth).
+        let short: &[&str] = &[
             "abc", "bc", "c", "xbcx", "ABCD", "bc", "\u{e4}b", "xy", "a\nb", "abcdefgh",
         ];
-        let ac = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(phrases)
-            .unwrap();
-        let set = PhraseSet::new(phrases);
-        for t in [
+        let long: &[&str] = &[
+            "abcdefgh",
+            "bcdefghi",
+            "defgh",
+            "Mailbox Full",
+            "box full",
+            "x\u{e4}x\u{e4}x",
+        ];
+        let texts = [
             "",
             "a",
             "abcd",
@@ -651,17 +745,35 @@ mod tests {
             "XY",
             "A\nBCDEFGHabcdefg",
             "\0\0\0c",
-        ] {
-            let mut want: Vec<(usize, usize)> = ac
-                .find_overlapping_iter(t)
-                .map(|m| (m.pattern().as_usize(), m.start()))
-                .collect();
-            let mut got = Vec::new();
-            set.each_match(t, |p, s| got.push((p, s)));
-            want.sort_unstable();
-            got.sort_unstable();
-            assert_eq!(got, want, "{t}");
-            assert_eq!(set.has_match(t), !want.is_empty());
+            "ABCDEFGHIJ abcdefghi",
+            "the mailbox full mailBOX FULL abcdefgh",
+            "x\u{e4}x\u{e4}x\u{e4}x",
+        ];
+        let stride_three: &[&str] = &["cdefgh", "Mailbox Full"];
+        let stride_four = [&long[..2], &long[3..]].concat();
+        for (phrases, stride) in [(short, 1), (long, 2), (stride_three, 3), (&stride_four, 4)] {
+            assert_eq!(PhraseSet::new(phrases).stride, stride);
+            let ac = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(phrases)
+                .unwrap();
+            let set = PhraseSet::new(phrases);
+            for t in texts {
+                // Every alignment of the text against the stride.
+                for pad in ["", "-", "--", "---"] {
+                    let t = format!("{pad}{t}");
+                    let mut want: Vec<(usize, usize)> = ac
+                        .find_overlapping_iter(&t)
+                        .map(|m| (m.pattern().as_usize(), m.start()))
+                        .collect();
+                    let mut got = Vec::new();
+                    set.each_match(&t, |p, s| got.push((p, s)));
+                    want.sort_unstable();
+                    got.sort_unstable();
+                    assert_eq!(got, want, "{t}");
+                    assert_eq!(set.has_match(&t), !want.is_empty());
+                }
+            }
         }
     }
 
