@@ -110,12 +110,16 @@ impl Mail {
             mail.flags.push(Flag::NotMime);
         }
         mail.headers.decode_words("subject");
-        if let Some(ct) = mail.header("content-type").and_then(ContentType::parse) {
-            mail.content_type = [ct.ctype.as_str(), "/", ct.subtype.as_str()].concat();
+        if let Some(ct) = mail
+            .headers
+            .get("content-type")
+            .and_then(ContentType::parse)
+        {
+            mail.content_type = [&*ct.ctype, "/", &*ct.subtype].concat();
             mail.report_type = ct.param("report-type").unwrap_or("").to_ascii_lowercase();
         }
-        // HTML alternatives are only decoded when there is no plain text.
-        let mut html: Vec<mime::Leaf<'_>> = Vec::new();
+        // HTML alternatives are only decoded when there is no plain text: (body, charset).
+        let mut html: Vec<(Cow<'_, [u8]>, Option<String>)> = Vec::new();
         // Attached messages, kept borrowed: most are never read again.
         let mut attached: Vec<Cow<'_, [u8]>> = Vec::new();
         let mut bad_encoding = false;
@@ -129,7 +133,7 @@ impl Mail {
         mime::leaves(head, body, &mut |leaf| {
             bad_encoding |= leaf.bad_encoding;
             let ct = &leaf.content_type;
-            match (ct.ctype.as_str(), ct.subtype.as_str()) {
+            match (&*ct.ctype, &*ct.subtype) {
                 ("message", "delivery-status" | "global-delivery-status") => {
                     status_parts.push(leaf.text().into_owned());
                 }
@@ -146,7 +150,10 @@ impl Mail {
                         attached.push(leaf.body);
                     }
                 }
-                ("text", "html") if !leaf.attachment => html.push(leaf),
+                ("text", "html") if !leaf.attachment => {
+                    let charset = ct.param("charset").map(str::to_string);
+                    html.push((leaf.body, charset));
+                }
                 ("text", _) if !leaf.attachment => {
                     if !text.is_empty() {
                         text.push('\n');
@@ -162,7 +169,7 @@ impl Mail {
         if mail.text.trim().is_empty() && !html.is_empty() {
             mail.text = html
                 .iter()
-                .map(|h| html_to_text(&h.text()))
+                .map(|(body, charset)| html_to_text(&mime::decode_text(body, charset.as_deref())))
                 .collect::<Vec<_>>()
                 .join("\n");
         }
@@ -212,7 +219,7 @@ fn has_status_part(raw: &[u8]) -> bool {
     mime::leaves(head, body, &mut |leaf| {
         found |= leaf.content_type.ctype == "message"
             && matches!(
-                leaf.content_type.subtype.as_str(),
+                &*leaf.content_type.subtype,
                 "delivery-status" | "global-delivery-status"
             );
     });

@@ -12,38 +12,61 @@ use mail_parser::decoders::{base64::base64_decode, charsets::map::charset_decode
 /// Deepest multipart nesting followed; deeper parts are ignored (real reports nest 2-3 deep).
 const MAX_DEPTH: usize = 12;
 
-/// A parsed `Content-Type` (RFC 2045 §5.1): lower-case type and subtype, and parameters with
-/// lower-case names.
+/// A parsed `Content-Type` (RFC 2045 §5.1): lower-case type and subtype, and the parameters,
+/// read on demand. Borrows the field value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContentType {
+pub struct ContentType<'v> {
     /// "text", "multipart", "message", ...
-    pub ctype: String,
+    pub ctype: Cow<'v, str>,
     /// "plain", "report", "delivery-status", ...
-    pub subtype: String,
-    /// Parameters, names in lower case, values unquoted.
-    pub params: Vec<(String, String)>,
+    pub subtype: Cow<'v, str>,
+    /// The parameters as written: what follows the first `;` outside quotes.
+    params: &'v str,
 }
 
-impl ContentType {
-    /// A parameter's value.
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+/// `s` in lower case, borrowed when it already is.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+impl<'v> ContentType<'v> {
+    /// A parameter's value (`name` in lower case; parameter names are matched in any case),
+    /// unquoted.
+    pub fn param(&self, name: &str) -> Option<&'v str> {
+        split_params(self.params).find_map(|p| {
+            let (n, v) = p.split_once('=')?;
+            let n = crate::text::trim(n);
+            let same = n.len() == name.len()
+                && n.bytes()
+                    .zip(name.bytes())
+                    .all(|(a, b)| a.to_ascii_lowercase() == b);
+            if !same {
+                return None;
+            }
+            let v = crate::text::trim(v);
+            Some(
+                v.strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .unwrap_or(v),
+            )
+        })
     }
 
     /// `text/plain`, the default of RFC 2045 §5.2.
-    fn text_plain() -> ContentType {
+    fn text_plain() -> ContentType<'v> {
         ContentType {
-            ctype: "text".into(),
-            subtype: "plain".into(),
-            params: Vec::new(),
+            ctype: Cow::Borrowed("text"),
+            subtype: Cow::Borrowed("plain"),
+            params: "",
         }
     }
 
     /// Parses a field value; `None` when it has no `type/subtype`.
-    pub fn parse(value: &str) -> Option<ContentType> {
+    pub fn parse(value: &'v str) -> Option<ContentType<'v>> {
         let mut pieces = split_params(value);
         let head = crate::text::trim(pieces.next()?);
         let (t, s) = head.split_once('/')?;
@@ -51,23 +74,32 @@ impl ContentType {
         if t.is_empty() {
             return None;
         }
-        let params = pieces
-            .filter_map(|p| {
-                let (n, v) = p.split_once('=')?;
-                let v = crate::text::trim(v);
-                let v = v
-                    .strip_prefix('"')
-                    .and_then(|v| v.strip_suffix('"'))
-                    .unwrap_or(v);
-                Some((crate::text::trim(n).to_ascii_lowercase(), v.to_string()))
-            })
-            .collect();
+        // What `split_params` has not consumed yet: the parameters.
+        let params = value.get(head_end(value)..).unwrap_or("");
         Some(ContentType {
-            ctype: t.to_ascii_lowercase(),
-            subtype: s.to_ascii_lowercase(),
+            ctype: lower(t),
+            subtype: lower(s),
             params,
         })
     }
+}
+
+/// The offset just after the first `;` outside quotes (the end of `value` when there is none),
+/// where [`split_params`] starts its second piece.
+fn head_end(value: &str) -> usize {
+    let b = value.as_bytes();
+    let mut quoted = false;
+    let mut from = 0;
+    while let Some(p) = memchr::memchr2(b'"', b';', b.get(from..).unwrap_or(&[])) {
+        let i = from + p;
+        if b.get(i) == Some(&b'"') {
+            quoted = !quoted;
+        } else if !quoted {
+            return i + 1;
+        }
+        from = i + 1;
+    }
+    value.len()
 }
 
 /// Splits `a; b="x;y"; c` at semicolons outside quotes.
@@ -112,18 +144,24 @@ fn blank_line(bytes: &[u8]) -> Option<usize> {
     BLANK.find(bytes)
 }
 
-/// The MIME fields of an entity, read without building the whole header list.
+/// The MIME fields of an entity, read without building the whole header list: the last value
+/// of each field, unfolded.
 #[derive(Debug, Default)]
-struct MimeFields {
-    content_type: Option<ContentType>,
-    transfer_encoding: String,
+struct MimeFields<'h> {
+    content_type: Option<Cow<'h, str>>,
+    transfer_encoding: Option<Cow<'h, str>>,
     attachment: bool,
 }
 
-fn mime_fields(head: &[u8]) -> MimeFields {
+fn mime_fields(head: &[u8]) -> MimeFields<'_> {
     let mut f = MimeFields::default();
     let mut lines = byte_lines(head).peekable();
     while let Some(line) = lines.next() {
+        // Every name looked for starts with "content-": most lines are told apart by their
+        // first letter.
+        if line.trim_ascii_start().first().map(|b| b | 0x20) != Some(b'c') {
+            continue;
+        }
         let Some(colon) = memchr::memchr(b':', line) else {
             continue;
         };
@@ -137,19 +175,20 @@ fn mime_fields(head: &[u8]) -> MimeFields {
         } else {
             continue;
         };
-        let mut value = crate::text::lossy(line[colon + 1..].trim_ascii()).into_owned();
+        let mut value = crate::text::lossy(line[colon + 1..].trim_ascii());
         while let Some(next) = lines.peek() {
             if next.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
-                value.push(' ');
-                value.push_str(crate::text::lossy(next.trim_ascii()).as_ref());
+                let v = value.to_mut();
+                v.push(' ');
+                v.push_str(crate::text::lossy(next.trim_ascii()).as_ref());
                 lines.next();
             } else {
                 break;
             }
         }
         match which {
-            0 => f.content_type = ContentType::parse(&value),
-            1 => f.transfer_encoding = value.trim().to_ascii_lowercase(),
+            0 => f.content_type = Some(value),
+            1 => f.transfer_encoding = Some(value),
             _ => {
                 f.attachment = value
                     .trim_start()
@@ -177,11 +216,11 @@ fn byte_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// A leaf of the MIME tree (not a multipart).
+/// A leaf of the MIME tree (not a multipart); its content type borrows the part's header.
 #[derive(Debug)]
-pub struct Leaf<'a> {
+pub struct Leaf<'a, 'h> {
     /// Its content type (text/plain when absent).
-    pub content_type: ContentType,
+    pub content_type: ContentType<'h>,
     /// `Content-Disposition: attachment`.
     pub attachment: bool,
     /// The body after transfer decoding.
@@ -190,7 +229,7 @@ pub struct Leaf<'a> {
     pub bad_encoding: bool,
 }
 
-impl Leaf<'_> {
+impl Leaf<'_, '_> {
     /// The body as text: UTF-8 when it is valid UTF-8 with non-ASCII bytes (whatever the label
     /// says: a lie seen often in bounces), else decoded with the declared charset, else UTF-8
     /// with replacement characters.
@@ -250,13 +289,22 @@ pub fn decode_quoted_printable(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Walks the MIME tree of an entity's body, calling `visit` for every leaf in order.
-pub fn leaves<'a>(head: &[u8], body: &'a [u8], visit: &mut dyn FnMut(Leaf<'a>)) {
+pub fn leaves<'a>(head: &[u8], body: &'a [u8], visit: &mut dyn for<'h> FnMut(Leaf<'a, 'h>)) {
     walk(head, body, 0, visit);
 }
 
-fn walk<'a>(head: &[u8], body: &'a [u8], depth: usize, visit: &mut dyn FnMut(Leaf<'a>)) {
+fn walk<'a>(
+    head: &[u8],
+    body: &'a [u8],
+    depth: usize,
+    visit: &mut dyn for<'h> FnMut(Leaf<'a, 'h>),
+) {
     let fields = mime_fields(head);
-    let content_type = fields.content_type.unwrap_or_else(ContentType::text_plain);
+    let content_type = fields
+        .content_type
+        .as_deref()
+        .and_then(ContentType::parse)
+        .unwrap_or_else(ContentType::text_plain);
     if content_type.ctype == "multipart" && depth < MAX_DEPTH {
         if let Some(boundary) = content_type.param("boundary").filter(|b| !b.is_empty()) {
             let parts = split_multipart(body, boundary.as_bytes());
@@ -277,13 +325,16 @@ fn walk<'a>(head: &[u8], body: &'a [u8], depth: usize, visit: &mut dyn FnMut(Lea
         });
         return;
     }
-    let (body, bad_encoding) = match fields.transfer_encoding.as_str() {
-        "base64" => match base64_decode(body) {
+    let encoding = fields.transfer_encoding.as_deref().unwrap_or("").trim();
+    let (body, bad_encoding) = if encoding.eq_ignore_ascii_case("base64") {
+        match base64_decode(body) {
             Some(d) => (Cow::Owned(d), false),
             None => (Cow::Borrowed(body), true),
-        },
-        "quoted-printable" => (Cow::Owned(decode_quoted_printable(body)), false),
-        _ => (Cow::Borrowed(body), false),
+        }
+    } else if encoding.eq_ignore_ascii_case("quoted-printable") {
+        (Cow::Owned(decode_quoted_printable(body)), false)
+    } else {
+        (Cow::Borrowed(body), false)
     };
     visit(Leaf {
         content_type,
@@ -454,10 +505,7 @@ mod tests {
         let ct =
             ContentType::parse("multipart/report; report-type=delivery-status;\n boundary=\"a;b\"")
                 .unwrap();
-        assert_eq!(
-            (ct.ctype.as_str(), ct.subtype.as_str()),
-            ("multipart", "report")
-        );
+        assert_eq!((&*ct.ctype, &*ct.subtype), ("multipart", "report"));
         assert_eq!(ct.param("boundary"), Some("a;b"));
         assert_eq!(ct.param("report-type"), Some("delivery-status"));
         assert!(ContentType::parse("nonsense").is_none());
