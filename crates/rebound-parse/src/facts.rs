@@ -63,7 +63,14 @@ fn command_in(haystack: &str) -> Option<&'static str> {
 /// Sendmail-style transcripts: `>>> RCPT To:<a@b>` followed by `<<< 550 ...`. The command is
 /// the last `>>>` line before the first `<<<` reply that carries the recipient or its response.
 fn command_in_transcript(notice: &str, address: &str, diagnostic: &str) -> Option<&'static str> {
-    let probe: String = diagnostic.chars().take(24).collect();
+    // Only a reply line can decide, and most notices have no transcript.
+    memchr::memmem::find(notice.as_bytes(), b"<<< ")?;
+    // The first 24 characters of the response.
+    let probe = diagnostic
+        .char_indices()
+        .nth(24)
+        .and_then(|(end, _)| diagnostic.get(..end))
+        .unwrap_or(diagnostic);
     let mut last_sent: Option<&str> = None;
     for line in text::lines(notice) {
         let t = line.trim_start();
@@ -71,7 +78,7 @@ fn command_in_transcript(notice: &str, address: &str, diagnostic: &str) -> Optio
             last_sent = Some(cmd);
         } else if let Some(reply) = t.strip_prefix("<<< ") {
             let hit = text::contains_ci(reply, address)
-                || (!probe.is_empty() && reply.starts_with(probe.as_str()));
+                || (!probe.is_empty() && reply.starts_with(probe));
             if hit {
                 let word = last_sent?
                     .split([' ', ':'])
@@ -94,19 +101,33 @@ fn command_in_transcript(notice: &str, address: &str, diagnostic: &str) -> Optio
 
 /// The most telling line of the notice about `address`: the one with the most text after the
 /// address (Sendmail "<a@b>... Deferred: ..."), else the paragraph that names it.
-fn response_from_notice(lines: &[&str], address: &str, others: &[String]) -> Option<String> {
+fn response_from_notice(
+    notice: &str,
+    lines: &[&str],
+    address: &str,
+    others: &[String],
+) -> Option<String> {
     let mut best: Option<(usize, usize)> = None;
+    // The lines that name the address, from one search through the whole notice (a search per
+    // line costs more than the search): `lines` are pieces of `notice`, in order.
+    let mut named = occurrences_ci(notice, address).peekable();
     for (i, l) in lines.iter().enumerate() {
+        let start = (l.as_ptr() as usize).wrapping_sub(notice.as_ptr() as usize);
+        while named.next_if(|p| *p < start).is_some() {}
+        let Some(&at) = named.peek() else {
+            break;
+        };
+        if at + address.len() > start + l.len() {
+            continue;
+        }
         if textscan::is_dsn_field(l) {
             // RFC 3464 fields pasted into the text name the recipient but are not its response.
             continue;
         }
-        if let Some(p) = text::find_ci(l, address) {
-            let rest = l.get(p + address.len()..).unwrap_or("");
-            let rest = rest.trim_start_matches(['>', ':', '.', ' ', '"', ',']);
-            if best.is_none_or(|(_, n)| rest.len() > n) {
-                best = Some((i, rest.len()));
-            }
+        let rest = l.get(at - start + address.len()..).unwrap_or("");
+        let rest = rest.trim_start_matches(['>', ':', '.', ' ', '"', ',']);
+        if best.is_none_or(|(_, n)| rest.len() > n) {
+            best = Some((i, rest.len()));
         }
     }
     let (i, n) = best?;
@@ -126,6 +147,18 @@ fn response_from_notice(lines: &[&str], address: &str, others: &[String]) -> Opt
             .filter(|p| p.len() > address.len() + 2)
             .or_else(|| reason_before_list(lines, i))
     }
+}
+
+/// The offsets of every occurrence of `needle` in `haystack` (ASCII case-insensitively,
+/// overlapping ones included), in order.
+fn occurrences_ci<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let rest = haystack.as_bytes().get(from..)?;
+        let p = from + text::find_ci_bytes(rest, needle.as_bytes())?;
+        from = p + 1;
+        Some(p)
+    })
 }
 
 /// The sentence that introduces a list of bare addresses and gives the reason for all of them,
@@ -218,7 +251,7 @@ pub fn complete(report: &mut Report, mail: &Mail) {
         .collect();
     for r in &mut report.recipients {
         let around = if r.diagnostic.is_empty() || r.command.is_none() {
-            response_from_notice(&lines, &r.address, &all)
+            response_from_notice(notice, &lines, &r.address, &all)
         } else {
             None
         };
@@ -368,7 +401,16 @@ fn field_value(block: &str, name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::occurrences_ci;
     use crate::parse;
+
+    #[test]
+    fn every_occurrence_in_any_ascii_case() {
+        let t = "\u{c4}@x.test \u{e4}@X.TEST a \u{c4}@X.TEST\u{c4}@x.test";
+        let found: Vec<usize> = occurrences_ci(t, "\u{c4}@x.test").collect();
+        assert_eq!(found, [0, 22, 31]);
+        assert_eq!(occurrences_ci("aaa", "aa").collect::<Vec<_>>(), vec![0, 1]);
+    }
 
     #[test]
     fn reason_above_a_list_of_bare_addresses() {

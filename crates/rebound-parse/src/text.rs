@@ -639,8 +639,11 @@ pub fn contains_ci(haystack: &str, needle: &str) -> bool {
 
 /// Byte offset of the first case-insensitive ASCII match of `needle` in `haystack`.
 pub fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
-    let h = haystack.as_bytes();
-    let n = needle.as_bytes();
+    find_ci_bytes(haystack.as_bytes(), needle.as_bytes())
+}
+
+/// [`find_ci`] over bytes.
+pub fn find_ci_bytes(h: &[u8], n: &[u8]) -> Option<usize> {
     if n.is_empty() {
         return Some(0);
     }
@@ -797,5 +800,12 @@ mod tests {
     fn find_ci_matches_any_case() {
         assert_eq!(find_ci("Mailbox FULL", "full"), Some(8));
         assert!(!contains_ci("abc", "abcd"));
+        let long = format!("{}Bob@Rcpt.test bob@rcpt.TEST", "x".repeat(70));
+        assert_eq!(find_ci(&long, "bob@rcpt.test"), Some(70));
+        assert_eq!(find_ci(&long, "rcpt.test bob"), Some(74));
+        assert_eq!(find_ci(&long, "TEST"), Some(79));
+        assert_eq!(find_ci(&long, "bob@rcpt.test!"), None);
+        assert_eq!(find_ci(&long, "xxxb"), Some(67));
+        assert_eq!(find_ci(&long, ""), Some(0));
     }
 }
