@@ -590,6 +590,70 @@ pub fn is_blank(s: &str) -> bool {
 
 /// Collapses runs of white space to one space and trims.
 pub fn squeeze(text: &str) -> String {
+    if !plain_white_space(text) {
+        return squeeze_general(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    squeeze_into(&mut out, text);
+    out
+}
+
+/// `squeeze(&parts.join(" "))`, without the joined copy.
+pub fn squeeze_join(parts: &[&str]) -> String {
+    if !parts.iter().all(|p| plain_white_space(p)) {
+        return squeeze_general(&parts.join(" "));
+    }
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for p in parts {
+        squeeze_into(&mut out, p);
+    }
+    out
+}
+
+/// True when the only white space in `text` is ASCII white space other than the vertical
+/// tab: then [`squeeze`] splits at those bytes, whether or not `text` was clean already.
+fn plain_white_space(text: &str) -> bool {
+    memchr::memchr(0x0b, text.as_bytes()).is_none()
+        && (text.is_ascii() || !text.chars().any(|c| c.is_whitespace() && !c.is_ascii()))
+}
+
+/// Appends the words of `text` (split at ASCII white space; see [`plain_white_space`]) to
+/// `out`, each after a space unless `out` is empty.
+fn squeeze_into(out: &mut String, text: &str) {
+    let b = text.as_bytes();
+    let is_space = |i: usize| b.get(i).is_some_and(u8::is_ascii_whitespace);
+    let mut at = 0;
+    while at < b.len() {
+        while is_space(at) {
+            at += 1;
+        }
+        if at >= b.len() {
+            break;
+        }
+        // A run of words with single spaces between them is copied whole.
+        let start = at;
+        loop {
+            while at < b.len() && !is_space(at) {
+                at += 1;
+            }
+            if b.get(at) == Some(&b' ') && at + 1 < b.len() && !is_space(at + 1) {
+                at += 1;
+            } else {
+                break;
+            }
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        // Both ends sit next to ASCII white space or at an end: character boundaries.
+        out.push_str(text.get(start..at).unwrap_or(""));
+    }
+}
+
+/// [`squeeze`] of any text: clean text (no white space but single ASCII spaces between words)
+/// is kept as it is, vertical tabs included; otherwise the words between runs of white space
+/// (as `char::is_whitespace` has it) are joined by single spaces.
+fn squeeze_general(text: &str) -> String {
     let b = text.as_bytes();
     // Clean: no white space but single spaces between words (in the ASCII sense: a vertical
     // tab does not count here).
@@ -694,6 +758,32 @@ mod tests {
         assert_eq!(v, vec!["anna@rcpt.test", "bo@x.org"]);
         assert_eq!(address("no at sign here"), None);
         assert_eq!(address("@@@"), None);
+    }
+
+    #[test]
+    fn squeeze_agrees_with_the_general_rule() {
+        let pieces = [
+            "", " ", "  ", "a", "bc", "\t", "\n", "\r\n", "\x0b", "\x0c", "\u{e4}", "\u{a0}",
+            "\u{3000}", "\u{85}",
+        ];
+        let mut texts = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    texts.push(format!("{a}{b}x{c}{a}y{b}"));
+                    texts.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(squeeze(t), squeeze_general(t), "{t:?}");
+            let parts: Vec<&str> = t.split('y').collect();
+            assert_eq!(
+                squeeze_join(&parts),
+                squeeze_general(&parts.join(" ")),
+                "{t:?}"
+            );
+        }
     }
 
     #[test]

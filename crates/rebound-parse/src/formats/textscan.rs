@@ -196,7 +196,7 @@ pub fn paragraph(lines: &[&str], i: usize, next: usize) -> String {
             j += 1;
         }
     }
-    text::squeeze(&parts.join(" "))
+    text::squeeze_join(&parts)
 }
 
 /// Per-message and per-recipient field names of RFC 3464 §2.2-2.3 (and Sendmail's
