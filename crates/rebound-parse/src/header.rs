@@ -27,6 +27,11 @@ impl Headers {
         };
         let mut pos = 0;
         while let Some(line) = next_line(block, &mut pos) {
+            // A line that starts with a printable ASCII character is not blank, nor a
+            // continuation line: most lines are fields with a plain name.
+            if matches!(line.as_bytes().first(), Some(b'!'..=b'~')) && h.push_simple_field(line) {
+                continue;
+            }
             if text::is_blank(line) {
                 if h.fields.is_empty() {
                     continue;
@@ -58,6 +63,32 @@ impl Headers {
             h.fields.push((name_at..value_at, value_at..h.buf.len()));
         }
         h
+    }
+
+    /// Appends the field on `line` when its name is plain (printable ASCII up to the colon, as
+    /// nearly every name is): the name is found without searching for the colon first and
+    /// trimming and checking the name after.
+    /// False, with nothing appended, for any other line (the general rule then reads it).
+    fn push_simple_field(&mut self, line: &str) -> bool {
+        let b = line.as_bytes();
+        let end = b
+            .iter()
+            .position(|c| !matches!(c, b'!'..=b'9' | b';'..=b'~'))
+            .unwrap_or(b.len());
+        if end == 0 || b.get(end) != Some(&b':') {
+            return false;
+        }
+        let name_at = self.buf.len();
+        self.buf.push_str(line.get(..end).unwrap_or(""));
+        if let Some(n) = self.buf.get_mut(name_at..) {
+            n.make_ascii_lowercase();
+        }
+        let value_at = self.buf.len();
+        self.buf
+            .push_str(text::trim(line.get(end + 1..).unwrap_or("")));
+        self.fields
+            .push((name_at..value_at, value_at..self.buf.len()));
+        true
     }
 
     /// Appends a continuation line to the last field's value (which ends the buffer).
