@@ -120,6 +120,18 @@ impl Headers {
         self.buf.get(v.clone())
     }
 
+    /// The values of every field named `name` (lower case), in order.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.fields.iter().filter_map(move |(n, v)| {
+            // Lengths first, as in `get`.
+            if n.len() == name.len() && self.buf.get(n.clone()) == Some(name) {
+                self.buf.get(v.clone())
+            } else {
+                None
+            }
+        })
+    }
+
     /// True when the block had no field.
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty()
@@ -178,6 +190,8 @@ mod tests {
             vec![("subject", "a b c"), ("x-y", "1"), ("received", "r")]
         );
         assert_eq!(h.get("x-y"), Some("1"));
+        let h = Headers::parse("Received: a\nX: 1\nreceived: b\n");
+        assert_eq!(h.get_all("received").collect::<Vec<_>>(), vec!["a", "b"]);
         assert!(Headers::parse("no field here").is_empty());
     }
 

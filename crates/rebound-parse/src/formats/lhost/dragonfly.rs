@@ -8,6 +8,8 @@
 //! the last N seconds. Giving up.`). The returned headers follow `Message headers follow.` or
 //! `Original message follows.`.
 
+use std::sync::LazyLock;
+
 use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
@@ -25,9 +27,12 @@ const OWN_MESSAGES: &[(&str, &str)] = &[
 
 /// True when a `Received` field or the text's first line names the DragonFly Mail Agent.
 fn is_dma(mail: &Mail) -> bool {
+    // One searcher for every message (a `str::contains` builds one per field).
+    static AGENT: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("(DragonFly Mail Agent"));
     mail.headers
-        .iter()
-        .any(|(n, v)| n == "received" && v.contains("(DragonFly Mail Agent"))
+        .get_all("received")
+        .any(|v| AGENT.find(v.as_bytes()).is_some())
         || mail
             .text
             .trim_start()

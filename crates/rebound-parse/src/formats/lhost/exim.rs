@@ -16,6 +16,8 @@
 //! whose `Diagnostic-Code` lacks the SMTP command, so the text blocks are read first and the
 //! RFC 3464 fields only fill what they leave open.
 
+use std::sync::LazyLock;
+
 use crate::formats::rfc3464;
 use crate::mail::Mail;
 use crate::report::{Action, Recipient};
@@ -67,11 +69,13 @@ fn is_copy_marker(line: &str) -> bool {
 
 /// True when `mail` is an Exim notice.
 fn is_exim(mail: &Mail) -> bool {
-    let lower = mail.text.get(..4096.min(mail.text.len())).map_or_else(
-        || mail.text.to_ascii_lowercase(),
-        |t| t.to_ascii_lowercase(),
-    );
-    if !OPENINGS.iter().any(|o| lower.contains(o)) {
+    static OPENING: LazyLock<text::PhraseSet> = LazyLock::new(|| text::PhraseSet::new(OPENINGS));
+    // The first 4 KiB (the whole text when that cuts a character).
+    let head = mail
+        .text
+        .get(..4096.min(mail.text.len()))
+        .unwrap_or(&mail.text);
+    if !OPENING.has_match(head) {
         return false;
     }
     // Exim's bounce sender is "Mail Delivery System <Mailer-Daemon@...>" and it sets
