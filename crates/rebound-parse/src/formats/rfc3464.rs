@@ -20,15 +20,15 @@ pub struct MessageFields {
 
 /// Splits `body` into fields; `None` marks a blank line between blocks.
 fn fields(body: &str) -> Vec<Option<(&str, Cow<'_, str>)>> {
-    let mut out: Vec<Option<(&str, Cow<'_, str>)>> = Vec::new();
-    for line in body.lines() {
-        if line.trim().is_empty() {
+    let mut out: Vec<Option<(&str, Cow<'_, str>)>> = Vec::with_capacity(16);
+    for line in text::lines(body) {
+        if text::is_blank(line) {
             out.push(None);
         } else if line.starts_with([' ', '\t']) {
             if let Some(Some((_, v))) = out.last_mut() {
                 let v = v.to_mut();
                 v.push(' ');
-                v.push_str(line.trim());
+                v.push_str(text::trim(line));
             }
         } else if let Some(colon) = memchr::memchr(b':', line.as_bytes()) {
             // The colon is ASCII, so both sides are whole characters.
@@ -36,9 +36,9 @@ fn fields(body: &str) -> Vec<Option<(&str, Cow<'_, str>)>> {
                 line.get(..colon).unwrap_or(""),
                 line.get(colon + 1..).unwrap_or(""),
             );
-            let name = name.trim();
+            let name = text::trim(name);
             if !name.is_empty() && !name.as_bytes().contains(&b' ') {
-                out.push(Some((name, Cow::Borrowed(value.trim()))));
+                out.push(Some((name, Cow::Borrowed(text::trim(value)))));
             }
         }
     }
@@ -129,10 +129,10 @@ pub fn parse_fields(body: &str) -> (MessageFields, Vec<Recipient>) {
             "remote-mta" => cur.recipient.remote_mta = Some(typed_value(&value).to_string()),
             "diagnostic-code" => {
                 let (kind, rest) = match value.split_once(';') {
-                    Some((k, rest)) if !k.trim().contains(' ') => {
-                        (Some(k.trim().to_ascii_uppercase()), rest.trim())
+                    Some((k, rest)) if !text::trim(k).contains(' ') => {
+                        (Some(text::trim(k).to_ascii_uppercase()), text::trim(rest))
                     }
-                    _ => (None, value.trim()),
+                    _ => (None, text::trim(&value)),
                 };
                 cur.recipient.diagnostic_type = kind;
                 cur.recipient.diagnostic = text::squeeze(rest);
@@ -172,8 +172,8 @@ fn status_comment(value: &str) -> Option<String> {
 /// The value after `type;` in an RFC 3464 typed field (`rfc822; a@b`, `dns; host`).
 fn typed_value(value: &str) -> &str {
     match value.split_once(';') {
-        Some((_, v)) => v.trim(),
-        None => value.trim(),
+        Some((_, v)) => text::trim(v),
+        None => text::trim(value),
     }
 }
 
