@@ -243,7 +243,9 @@ fn preferred_code(diagnostic: &str, allow_generic: bool) -> Option<String> {
 /// Fills status, reply code, command, action and an empty response from the rest of the message.
 pub fn complete(report: &mut Report, mail: &Mail) {
     let notice = mail.notice();
-    let lines: Vec<&str> = text::lines(notice).collect();
+    // Sized for the notice's lines at once (notices are short; grown a few times otherwise).
+    let mut lines: Vec<&str> = Vec::with_capacity(64);
+    lines.extend(text::lines(notice));
     let all: Vec<String> = report
         .recipients
         .iter()

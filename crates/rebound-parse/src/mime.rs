@@ -351,7 +351,7 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
     delim.extend_from_slice(b"\n--");
     delim.extend_from_slice(boundary);
     // Positions of delimiter lines: (start of the line, end of the line incl. its LF, closing).
-    let mut marks: Vec<(usize, usize, bool)> = Vec::new();
+    let mut marks: Vec<(usize, usize, bool)> = Vec::with_capacity(8);
     let mut from = 0;
     // A delimiter on the very first line has no LF before it.
     if body.starts_with(&delim[1..]) {
@@ -377,7 +377,7 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
             None => from = after,
         }
     }
-    let mut parts = Vec::new();
+    let mut parts = Vec::with_capacity(marks.len());
     for w in marks.windows(2) {
         let (_, end, closing) = w[0];
         if closing {

@@ -716,13 +716,17 @@ pub fn find_ci_bytes(h: &[u8], n: &[u8]) -> Option<usize> {
     }
     let first = n[0].to_ascii_lowercase();
     let upper = n[0].to_ascii_uppercase();
+    let last = n[n.len() - 1].to_ascii_lowercase();
     let mut i = 0;
     while i + n.len() <= h.len() {
         let p = match memchr::memchr2(first, upper, &h[i..=h.len() - n.len()]) {
             Some(p) => i + p,
             None => return None,
         };
-        if h[p..p + n.len()].eq_ignore_ascii_case(n) {
+        // The last byte first: most places with the right first byte are told apart by it,
+        // without a call to compare the whole needle.
+        let end = p + n.len();
+        if h[end - 1].to_ascii_lowercase() == last && h[p..end].eq_ignore_ascii_case(n) {
             return Some(p);
         }
         i = p + 1;

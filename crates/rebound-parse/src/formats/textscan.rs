@@ -181,7 +181,8 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
 pub fn paragraph(lines: &[&str], i: usize, next: usize) -> String {
     // A block of RFC 3464 fields pasted after the prose is not part of the response.
     let part_of_reply = |l: &str| !text::is_blank(l) && !is_dsn_field(l);
-    let mut parts: Vec<&str> = vec![lines[i]];
+    let mut parts: Vec<&str> = Vec::with_capacity(16);
+    parts.push(lines[i]);
     let mut j = i + 1;
     while j < next && part_of_reply(lines[j]) {
         parts.push(lines[j]);
