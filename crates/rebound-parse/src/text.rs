@@ -216,8 +216,8 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
 /// enough to stay in the L1 cache, and the few positions that pass are checked against the
 /// phrases with that anchor. Anchors are chosen to be shared by few phrases (not "mail" in
 /// "mailbox full", say), so a hit has few phrases to check. When every phrase is long enough,
-/// each has `stride` anchors at consecutive offsets, and only every `stride`-th position of a
-/// text is probed: one of the anchors of any occurrence starts there.
+/// each has `stride` anchors whose offsets leave every remainder modulo `stride`, and only every
+/// `stride`-th position of a text is probed: one of the anchors of any occurrence starts there.
 ///
 /// A DFA over hundreds of phrases needs megabytes of transition table, and the cache misses of
 /// walking it cost more than the filter's few instructions per byte.
@@ -317,6 +317,21 @@ fn byte_weight(b: u8) -> u32 {
     }
 }
 
+/// Words that most bounce texts are full of, each between spaces: an anchor inside one of them
+/// would pass the filter all the time.
+const COMMON_WORDS: &str = " a address addresses all and are as at be been below by could \
+    deliver delivered delivery error failed following for from has have header headers host in \
+    is it mail message messages not of on or original please recipient recipients returned \
+    sent sender server system that the this to user was were which will with you your ";
+
+/// True when `anchor` lies within [`COMMON_WORDS`].
+fn in_common_word(anchor: &[u8]) -> bool {
+    COMMON_WORDS
+        .as_bytes()
+        .windows(anchor.len().max(1))
+        .any(|g| g == anchor)
+}
+
 fn bucket_of(hash: usize) -> usize {
     hash >> (FILTER_BITS - BUCKET_BITS)
 }
@@ -365,34 +380,28 @@ impl PhraseSet {
                 continue;
             }
             let len = anchor_len(p.len());
-            // Where the run of `stride` anchors starts: the least used anchors so far, then the
-            // rarest among all phrases, then those of the least common letters in text, then
-            // the first.
-            let starts = if len == 4 {
-                0..p.len() + 1 - 3 - stride
-            } else {
-                0..1
-            };
-            let Some(at) = starts.min_by_key(|&at| {
-                let keys = (at..at + stride).map(|o| (key_at(p, o, len), len));
-                let used: usize = keys
-                    .clone()
-                    .map(|k| taken.get(&k).copied().unwrap_or(0))
-                    .sum();
-                let shared: usize = keys
-                    .map(|(k, _)| common.get(&k).copied().unwrap_or(0))
-                    .sum();
-                let text_weight: u32 = p
-                    .iter()
-                    .skip(at)
-                    .take(len + stride - 1)
-                    .map(|b| byte_weight(*b))
-                    .sum();
-                (used, shared, text_weight, at)
-            }) else {
-                continue;
-            };
-            for offset in at..at + stride {
+            // Probes every `stride`-th position find an occurrence when its anchors' offsets
+            // cover every remainder modulo `stride`: one anchor per remainder, each the best of
+            // its class. Best: the least used anchor so far, then one not inside a common
+            // word, then the rarest among all phrases, then the one of the least common letters
+            // in text, then the first.
+            let last = if len == 4 { p.len() - 4 } else { 0 };
+            let classes = if len == 4 { stride } else { 1 };
+            for class in 0..classes {
+                let best = (class..=last).step_by(classes).min_by_key(|&at| {
+                    let key = (key_at(p, at, len), len);
+                    let anchor = p.get(at..at + len).unwrap_or(&[]);
+                    (
+                        taken.get(&key).copied().unwrap_or(0),
+                        in_common_word(anchor),
+                        common.get(&key.0).copied().unwrap_or(0),
+                        anchor.iter().map(|b| byte_weight(*b)).sum::<u32>(),
+                        at,
+                    )
+                });
+                let Some(offset) = best else {
+                    continue;
+                };
                 let key = key_at(p, offset, len);
                 *taken.entry((key, len)).or_default() += 1;
                 entries.push(Anchor {
