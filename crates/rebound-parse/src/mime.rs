@@ -84,9 +84,8 @@ impl<'v> ContentType<'v> {
     }
 }
 
-/// The offset just after the first `;` outside quotes (the end of `value` when there is none),
-/// where [`split_params`] starts its second piece.
-fn head_end(value: &str) -> usize {
+/// The offset of the first `;` outside quotes.
+fn semicolon(value: &str) -> Option<usize> {
     let b = value.as_bytes();
     let mut quoted = false;
     let mut from = 0;
@@ -95,11 +94,17 @@ fn head_end(value: &str) -> usize {
         if b.get(i) == Some(&b'"') {
             quoted = !quoted;
         } else if !quoted {
-            return i + 1;
+            return Some(i);
         }
         from = i + 1;
     }
-    value.len()
+    None
+}
+
+/// The offset just after the first `;` outside quotes (the end of `value` when there is none),
+/// where [`split_params`] starts its second piece.
+fn head_end(value: &str) -> usize {
+    semicolon(value).map_or(value.len(), |i| i + 1)
 }
 
 /// Splits `a; b="x;y"; c` at semicolons outside quotes.
@@ -107,23 +112,19 @@ fn split_params(value: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(value);
     std::iter::from_fn(move || {
         let s = rest?;
-        let b = s.as_bytes();
-        let mut quoted = false;
-        let mut from = 0;
-        while let Some(p) = memchr::memchr2(b'"', b';', b.get(from..).unwrap_or(&[])) {
-            let i = from + p;
-            if b.get(i) == Some(&b'"') {
-                quoted = !quoted;
-            } else if !quoted {
+        match semicolon(s) {
+            Some(i) => {
                 rest = s.get(i + 1..);
-                return s.get(..i);
+                s.get(..i)
             }
-            from = i + 1;
+            None => {
+                rest = None;
+                Some(s)
+            }
         }
-        rest = None;
-        Some(s)
     })
 }
+
 
 /// Splits an entity into its header block and body at the first empty line.
 pub fn split_entity(bytes: &[u8]) -> (&[u8], &[u8]) {
