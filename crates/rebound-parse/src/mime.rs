@@ -125,7 +125,6 @@ fn split_params(value: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-
 /// Splits an entity into its header block and body at the first empty line.
 pub fn split_entity(bytes: &[u8]) -> (&[u8], &[u8]) {
     if bytes.first() == Some(&b'\n') {
