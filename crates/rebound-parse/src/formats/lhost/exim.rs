@@ -131,6 +131,13 @@ fn blocks(notice: &str) -> Vec<Block> {
         if !in_list {
             continue;
         }
+        if indent == 0 {
+            // A "------ … ------" rule at the margin ends the list of addresses (Exim's own
+            // "------ This is a copy of the message …", or a relay's "------ Details of the
+            // message you sent ------"): it is not part of the last address's error.
+            in_list = false;
+            continue;
+        }
         if indent == 2 && !trimmed.starts_with('(') {
             let mut b = Block::default();
             match trimmed.find(">: ").or_else(|| trimmed.find(": ")) {
@@ -417,6 +424,18 @@ Subject: hello
         assert_eq!(rs[0].status.as_deref(), Some("5.1.1"));
         assert_eq!(rs[1].hint, Some("expired"));
         assert_eq!(rs[1].status.as_deref(), Some("4.0.0"));
+    }
+
+    #[test]
+    fn a_rule_at_the_margin_ends_the_last_error() {
+        let notice = NOTICE.replace(
+            "    retry timeout exceeded\n\n------ This is a copy",
+            "    retry timeout exceeded\n------ Details of the message you sent ------\n\
+             Subject: hello\nMessage-ID: <m@a.test>\n\n------ This is a copy",
+        );
+        let rs = read(&Mail::read(notice.as_bytes())).expect("exim");
+        assert_eq!(rs.len(), 2);
+        assert_eq!(rs[1].diagnostic, "retry timeout exceeded");
     }
 
     #[test]
