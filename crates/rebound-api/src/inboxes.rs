@@ -12,7 +12,7 @@ use rebound_ledger::{Credentials, NewDirectSend, NewInbox, Timestamp, Tls};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{AccountCaller, ApiError, Shared, body};
+use crate::{AccountCaller, ApiError, Shared, body, path_id};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,8 +26,7 @@ struct InboxBody {
 }
 
 fn inbox_id(id: &str) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::not_found(format!("no inbox {id:?}")))
+    path_id("inbox", id)
 }
 
 pub(crate) async fn create(
@@ -159,9 +158,7 @@ pub(crate) async fn report(
     c: AccountCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("no inbox report {id:?}")))?;
+    let id = path_id("inbox report", &id)?;
     let bytes = s.ledger.inbox_report(c.account, id).await?;
     Ok(([(header::CONTENT_TYPE, "message/rfc822")], bytes).into_response())
 }

@@ -165,9 +165,7 @@ async fn rotate_key(
     _: Admin,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("no account {id:?}")))?;
+    let id = path_id("account", &id)?;
     let api_key = s.ledger.rotate_key(id).await?;
     Ok(Json(json!({ "id": id, "api_key": api_key })).into_response())
 }
@@ -459,10 +457,14 @@ async fn list_emails(State(s): Shared, c: AccountCaller) -> Result<Response, Api
     Ok(Json(json!({ "emails": s.ledger.emails(c.account).await? })).into_response())
 }
 
-/// An email id from the path: a 404 (not a 400) for anything that is not one.
-fn email_id(id: &str) -> Result<i64, ApiError> {
+/// A numeric id of a `what` from the path: a 404 (not a 400) for anything that is not one.
+fn path_id(what: &str, id: &str) -> Result<i64, ApiError> {
     id.parse()
-        .map_err(|_| ApiError::not_found(format!("no email {id:?}")))
+        .map_err(|_| ApiError::not_found(format!("no {what} {id:?}")))
+}
+
+fn email_id(id: &str) -> Result<i64, ApiError> {
+    path_id("email", id)
 }
 
 async fn get_email(

@@ -147,9 +147,9 @@ pub struct InboxView {
     /// One-to-one sends logged (one per recipient).
     pub sends: i64,
     /// Bounces found and matched to a send.
-    pub bounces: usize,
+    pub bounces: i64,
     /// Bounces found that match no logged send.
-    pub unmatched: usize,
+    pub unmatched: i64,
 }
 
 /// A folder cursor.
@@ -437,8 +437,7 @@ impl Ledger {
             })
             .collect();
         let sends = store::send_count(&mut c, r.id).await?;
-        let found = store::bounces_of_inbox(&mut c, r.id, false).await?;
-        let unmatched = found.iter().filter(|b| b.match_kind.is_none()).count();
+        let (bounces, unmatched) = store::bounce_counts(&mut c, r.id).await?;
         Ok(InboxView {
             id: r.id,
             host: r.host,
@@ -452,7 +451,7 @@ impl Ledger {
             status_at: r.status_at,
             folders,
             sends,
-            bounces: found.len() - unmatched,
+            bounces,
             unmatched,
         })
     }
@@ -838,7 +837,7 @@ impl Ledger {
     pub async fn inbox_bounces(&self, account: i64, inbox: i64) -> Result<Vec<DirectBounce>> {
         self.inbox_row(account, inbox).await?;
         let mut c = self.pool.acquire().await?;
-        store::bounces_of_inbox(&mut c, inbox, false).await
+        store::bounces_of_inbox(&mut c, inbox).await
     }
 
     /// A bounce report found in one of the account's inboxes, whole.

@@ -580,8 +580,8 @@ struct InboxRowView {
     ok: bool,
     folders: String,
     sends: i64,
-    bounces: usize,
-    unmatched: usize,
+    bounces: i64,
+    unmatched: i64,
 }
 
 struct InboxBounceView {
@@ -716,9 +716,7 @@ pub async fn connect_inbox(
 pub async fn inbox_report(State(s): Shared, web: Web, path: Segment) -> Page {
     let account = web.account()?;
     let Ok(id) = path.0.parse::<i64>() else {
-        return Err(
-            rebound_ledger::LedgerError::NotFound(format!("no report {:?}", path.0)).into(),
-        );
+        return refuse(StatusCode::NOT_FOUND, "No such report.");
     };
     let bytes = s.ledger.inbox_report(account, id).await?;
     let headers = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];

@@ -554,19 +554,14 @@ pub async fn set_match(
     Ok(())
 }
 
-/// The bounces found in an inbox, newest first; only the unmatched ones if asked.
-pub async fn bounces_of_inbox(
-    c: &mut AnyConnection,
-    inbox: i64,
-    unmatched_only: bool,
-) -> Result<Vec<DirectBounce>> {
+/// The bounces found in an inbox, newest first.
+pub async fn bounces_of_inbox(c: &mut AnyConnection, inbox: i64) -> Result<Vec<DirectBounce>> {
     let rows = sqlx::query(concat!(
         "SELECT ",
         bounce_columns!(),
-        " FROM direct_bounces WHERE inbox_id = $1 AND ($2 = 0 OR match_kind IS NULL) ORDER BY at DESC, id DESC"
+        " FROM direct_bounces WHERE inbox_id = $1 ORDER BY at DESC, id DESC"
     ))
     .bind(inbox)
-    .bind(i64::from(unmatched_only))
     .fetch_all(&mut *c)
     .await?;
     rows.iter().map(bounce_from_row).collect()
@@ -617,6 +612,18 @@ pub async fn unmatched_candidates(
     out.sort_by_key(|b| b.id);
     out.dedup_by_key(|b| b.id);
     Ok(out)
+}
+
+/// How many bounces found in an inbox are matched to a send, and how many are not.
+pub async fn bounce_counts(c: &mut AnyConnection, inbox: i64) -> Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT COUNT(match_kind) AS matched, COUNT(*) - COUNT(match_kind) AS unmatched \
+         FROM direct_bounces WHERE inbox_id = $1",
+    )
+    .bind(inbox)
+    .fetch_one(&mut *c)
+    .await?;
+    Ok((row.try_get("matched")?, row.try_get("unmatched")?))
 }
 
 /// An account's matched one-to-one bounces of an address.
