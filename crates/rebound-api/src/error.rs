@@ -59,6 +59,9 @@ impl From<LedgerError> for ApiError {
             }
             LedgerError::Invalid(_) => ApiError::bad_request(message),
             LedgerError::NotFound(_) => ApiError::not_found(message),
+            LedgerError::TooLarge(_) => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+            }
             LedgerError::Refused { code, .. } => ApiError::new(StatusCode::CONFLICT, code, message),
             _ => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -20,7 +20,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use rebound_ledger::{DeliveryResult, Ledger, NewEmail, Scope, Timestamp};
+use rebound_ledger::{DeliveryResult, Ledger, NewEmail, Scope, Timestamp, rules};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -66,6 +66,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             get(get_contact_record).put(put_contact_record),
         )
         .route("/audit", get(audit))
+        .route("/inbound", get(inbound))
         .route("/check", post(check))
         .route("/emails", post(create_email).get(list_emails))
         .route("/emails/{id}", get(get_email))
@@ -252,6 +253,16 @@ async fn post_send(
     if b.recipients.is_empty() {
         return Err(ApiError::bad_request("recipients is empty"));
     }
+    if b.recipients.len() > rules::MAX_SEND_RECIPIENTS {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "at most {} recipients per call: log a larger send in several calls",
+                rules::MAX_SEND_RECIPIENTS
+            ),
+        ));
+    }
     let sends = s
         .ledger
         .record_send(
@@ -319,6 +330,32 @@ async fn audit(
     Ok(Json(json!({ "audit": entries })).into_response())
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InboundQuery {
+    state: Option<String>,
+    limit: Option<i64>,
+}
+
+/// The receiver's messages and what became of each (operator only).
+async fn inbound(
+    State(s): Shared,
+    _: Admin,
+    q: Result<Query<InboundQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let q = query(q)?;
+    let state = q.state.as_deref().filter(|s| !s.is_empty());
+    if let Some(st) = state
+        && !["received", "applied", "unmatched", "failed"].contains(&st)
+    {
+        return Err(ApiError::bad_request(
+            "state must be received, applied, unmatched or failed",
+        ));
+    }
+    let rows = s.ledger.inbound(state, q.limit.unwrap_or(100)).await?;
+    Ok(Json(json!({ "inbound": rows })).into_response())
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct UnbounceBody {
@@ -369,9 +406,11 @@ async fn check(
     let req: CheckBody = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
     if req.addresses.len() > MAX_CHECK_BATCH {
-        return Err(ApiError::bad_request(format!(
-            "at most {MAX_CHECK_BATCH} addresses per request"
-        )));
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("at most {MAX_CHECK_BATCH} addresses per request"),
+        ));
     }
     let decisions = s
         .ledger

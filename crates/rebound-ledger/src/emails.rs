@@ -13,7 +13,7 @@ use crate::error::{LedgerError, Result};
 use crate::event::{Event, EventKind};
 use crate::gate::{SPAM_REPORT, Scope};
 use crate::ledger::{DeliveryResult, Ledger, canonical, random_hex};
-use crate::rules::{PENDING_WINDOW_MS, retry_delay};
+use crate::rules::{MAX_EMAIL_RECIPIENTS, PENDING_WINDOW_MS, WRITE_CHUNK, retry_delay};
 use crate::store::{self, Email, QueueRow};
 use crate::time::Timestamp;
 
@@ -156,11 +156,38 @@ impl Ledger {
         self.email(account, id).await
     }
 
+    /// Stores a draft, its recipients in chunks (each its own transaction, so a large list
+    /// does not hold the write path); a draft whose writing fails half-way is removed.
     async fn insert_email(&self, email: &Email, recipients: &[String]) -> Result<i64> {
-        let _w = self.write.lock().await;
-        let mut tx = self.pool.begin().await?;
-        let id = store::insert_email(&mut tx, email, recipients).await?;
-        tx.commit().await?;
+        if recipients.len() > MAX_EMAIL_RECIPIENTS {
+            return Err(LedgerError::TooLarge(format!(
+                "at most {MAX_EMAIL_RECIPIENTS} recipients per email"
+            )));
+        }
+        let mut chunks = recipients.chunks(WRITE_CHUNK);
+        let id = {
+            let _w = self.write.lock().await;
+            let mut tx = self.pool.begin().await?;
+            let id = store::insert_email(&mut tx, email, chunks.next().unwrap_or(&[])).await?;
+            tx.commit().await?;
+            id
+        };
+        for chunk in chunks {
+            let written = async {
+                let _w = self.write.lock().await;
+                let mut tx = self.pool.begin().await?;
+                store::insert_email_recipients(&mut tx, id, chunk).await?;
+                tx.commit().await?;
+                Ok::<(), LedgerError>(())
+            }
+            .await;
+            if let Err(e) = written {
+                let _w = self.write.lock().await;
+                let mut c = self.pool.acquire().await?;
+                let _ = store::delete_email(&mut c, id).await;
+                return Err(e);
+            }
+        }
         Ok(id)
     }
 
@@ -260,12 +287,13 @@ impl Ledger {
                 Ok(d) if d.eligible => {
                     let message_id = format!("e{id}.{}@{domain}", random_hex(8)?);
                     let logged = self
-                        .record_send(
+                        .record_send_as(
                             account,
                             std::slice::from_ref(&row.address),
                             Some(&message_id),
                             Some(&id.to_string()),
                             Some(now),
+                            store::Origin::Rebound,
                         )
                         .await?;
                     row.state = if queue { "queued" } else { "done" }.into();

@@ -15,6 +15,9 @@ pub enum LedgerError {
     /// Some other input is wrong.
     #[error("{0}")]
     Invalid(String),
+    /// The request is larger than one call may be (answered 413).
+    #[error("{0}")]
+    TooLarge(String),
     /// The thing asked for does not exist (in this account).
     #[error("{0}")]
     NotFound(String),

@@ -917,18 +917,15 @@ async fn find_send(
     ] {
         for id in ids {
             let sends = store::sends_by_message_id(c, inbox, id).await?;
-            // The report's recipient when the send went to it; else the send's only
-            // recipient; else the first (a report naming someone the send did not go to,
-            // e.g. after forwarding, still belongs to the send).
-            let pick = sends
-                .iter()
-                .position(|s| Some(s.address.as_str()) == address)
-                .unwrap_or(0);
-            if let Some(mut send) = sends.get(pick).cloned() {
-                if sends.len() > 1 && Some(send.address.as_str()) != address {
-                    send.address = address.unwrap_or_default().to_string();
-                }
-                return Ok(Some((send, how)));
+            // A report speaks only for the recipients of the send it names (anyone can mail
+            // the inbox): the one it names, or the send's only recipient when it names none.
+            let pick = match address {
+                Some(a) => sends.iter().find(|s| s.address == a),
+                None if sends.len() == 1 => sends.first(),
+                None => None,
+            };
+            if let Some(send) = pick {
+                return Ok(Some((send.clone(), how)));
             }
         }
     }

@@ -128,6 +128,19 @@ pub struct Ingested {
     pub records: Vec<Applied>,
     /// Recipients that could not be applied (no usable address), with why.
     pub skipped: Vec<Skipped>,
+    /// Recipients a report from the shared receiver named although the send it matched did
+    /// not go to them: kept here, not applied.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<Skipped>,
+}
+
+/// Whom a report may speak for.
+enum Authority {
+    /// The account itself (`POST /bounces` with its key): every recipient the report names.
+    Account,
+    /// A report from the shared receiver, matched (by `verp` or `message_id`) to these sends
+    /// of one account: only their recipients.
+    Sends(Vec<store::Send>, &'static str),
 }
 
 /// A recipient of a report that was not applied.
@@ -451,8 +464,11 @@ impl Ledger {
         Ok(applied.remove(0))
     }
 
-    /// Logs a send: one `sent` event per recipient, the Message-ID for matching bounces, and
-    /// a signed VERP return path per recipient.
+    /// Logs a send an account reports (`POST /sends`): one `sent` event per recipient, the
+    /// Message-ID for matching bounces, and a signed VERP return path per recipient.
+    ///
+    /// A Message-ID at one of the bounce domains is Rebound's own and cannot be logged by an
+    /// account; any other is trusted only within the account that logged it.
     pub async fn record_send(
         &self,
         account: i64,
@@ -460,6 +476,41 @@ impl Ledger {
         message_id: Option<&str>,
         email_id: Option<&str>,
         at: Option<Timestamp>,
+    ) -> Result<Vec<LoggedSend>> {
+        if let Some(id) = message_id {
+            let bare = bare_message_id(id);
+            let domain = bare.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+            if self
+                .bounce_domains
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(domain))
+            {
+                return Err(LedgerError::Invalid(format!(
+                    "message_id {id:?} is at a bounce domain: those Message-IDs are Rebound's own"
+                )));
+            }
+        }
+        self.record_send_as(
+            account,
+            recipients,
+            message_id,
+            email_id,
+            at,
+            store::Origin::Logged,
+        )
+        .await
+    }
+
+    /// [`Ledger::record_send`] with the Message-ID's origin. Large sends are written in
+    /// chunks, each its own transaction, so one request never holds the write path long.
+    pub(crate) async fn record_send_as(
+        &self,
+        account: i64,
+        recipients: &[String],
+        message_id: Option<&str>,
+        email_id: Option<&str>,
+        at: Option<Timestamp>,
+        origin: store::Origin,
     ) -> Result<Vec<LoggedSend>> {
         let at = at.unwrap_or_else(|| self.clock.now());
         let message_id = message_id.map(bare_message_id);
@@ -478,75 +529,95 @@ impl Ledger {
             );
             events.push(e);
         }
-        let _w = self.write.lock().await;
-        let mut tx = self.pool.begin().await?;
         let mut out = Vec::with_capacity(events.len());
-        for e in events {
-            let recorded = store::insert_event(&mut tx, &e, self.clock.now())
-                .await?
-                .is_some();
-            let send_id = if recorded {
-                let (m, em) = (e.message_id.as_deref(), e.email_id.as_deref());
-                Some(store::insert_send(&mut tx, account, &e.address, m, em, at).await?)
-            } else {
-                None
-            };
-            out.push(LoggedSend {
-                recipient: e.address,
-                recorded,
-                send_id,
-                return_path: send_id.map(|id| self.verp.return_path(id, &self.bounce_domains[0])),
-            });
+        for chunk in events.chunks(rules::WRITE_CHUNK) {
+            let _w = self.write.lock().await;
+            let mut tx = self.pool.begin().await?;
+            for e in chunk {
+                let recorded = store::insert_event(&mut tx, e, self.clock.now())
+                    .await?
+                    .is_some();
+                let send_id = if recorded {
+                    let (m, em) = (e.message_id.as_deref(), e.email_id.as_deref());
+                    Some(store::insert_send(&mut tx, account, &e.address, m, em, at, origin).await?)
+                } else {
+                    None
+                };
+                out.push(LoggedSend {
+                    recipient: e.address.clone(),
+                    recorded,
+                    send_id,
+                    return_path: send_id
+                        .map(|id| self.verp.return_path(id, &self.bounce_domains[0])),
+                });
+            }
+            tx.commit().await?;
         }
-        tx.commit().await?;
         Ok(out)
     }
 
     /// Reads a raw message (`POST /bounces`), stores it, matches it to its send by the quoted
-    /// original Message-ID, and applies every recipient it speaks of.
+    /// original Message-ID, and applies every recipient it speaks of: the account speaks for
+    /// itself.
     pub async fn ingest_message(&self, account: i64, bytes: &[u8]) -> Result<Ingested> {
-        self.ingest(account, bytes, None).await
+        self.ingest(account, bytes, Authority::Account).await
     }
 
-    /// [`Ledger::ingest_message`], with the send already known (from a VERP return path).
-    async fn ingest(
-        &self,
-        account: i64,
-        bytes: &[u8],
-        via: Option<store::Send>,
-    ) -> Result<Ingested> {
+    /// Reads, stores and applies a report for `account`, as far as `authority` lets it speak.
+    async fn ingest(&self, account: i64, bytes: &[u8], authority: Authority) -> Result<Ingested> {
         let report = rebound_parse::parse(bytes);
         let sha = sha256_hex(bytes);
         let now = self.clock.now();
-        let original = report.original_message_id.as_deref().map(bare_message_id);
-        let (sends, how) = match (&via, &original) {
-            (Some(send), _) => (vec![(send.address.clone(), send.email_id.clone())], "verp"),
-            (None, Some(id)) => {
-                let mut c = self.pool.acquire().await?;
-                (
-                    store::sends_by_message_id(&mut c, account, id).await?,
-                    "message_id",
-                )
+        let quoted = report.original_message_id.as_deref().map(bare_message_id);
+        let (sends, how, only_theirs) = match authority {
+            Authority::Sends(sends, how) => (sends, Some(how), true),
+            Authority::Account => {
+                let sends = match &quoted {
+                    Some(id) => {
+                        let mut c = self.pool.acquire().await?;
+                        store::sends_by_message_id(&mut c, account, id).await?
+                    }
+                    None => Vec::new(),
+                };
+                let how = (!sends.is_empty()).then_some("message_id");
+                (sends, how, false)
             }
-            (None, None) => (Vec::new(), ""),
         };
-        let original = original.or_else(|| via.as_ref().and_then(|s| s.message_id.clone()));
-        let email_id = sends.iter().find_map(|(_, e)| e.clone());
+        let original = quoted.or_else(|| sends.iter().find_map(|s| s.message_id.clone()));
+        let email_id = sends.iter().find_map(|s| s.email_id.clone());
         let mut events = Vec::new();
         let mut skipped = Vec::new();
+        let mut refused = Vec::new();
         for (i, r) in report.recipients.iter().enumerate() {
             // A complaint with a redacted recipient (RFC 6590) names its send: use its only
             // recipient when the match is unambiguous.
             let given = if r.address.is_empty() && sends.len() == 1 {
-                &sends[0].0
+                &sends[0].address
             } else {
                 &r.address
             };
             match canonical(given) {
                 Ok(address) => {
+                    let send = sends.iter().find(|s| s.address == address);
+                    if only_theirs && send.is_none() {
+                        // A report that reached the shared receiver speaks only for the
+                        // recipients of the send it matched: anyone can mail the receiver.
+                        refused.push(Skipped {
+                            recipient: address,
+                            error: format!(
+                                "not a recipient of the send this report matched (by {}): kept, not applied",
+                                how.unwrap_or("")
+                            ),
+                        });
+                        continue;
+                    }
                     let mut e = self.event_for(account, address, r, now, source::MESSAGE);
-                    e.message_id = original.clone();
-                    e.email_id = email_id.clone();
+                    e.message_id = send
+                        .and_then(|s| s.message_id.clone())
+                        .or_else(|| original.clone());
+                    e.email_id = send
+                        .and_then(|s| s.email_id.clone())
+                        .or_else(|| email_id.clone());
                     e.dedup = format!("message:{sha}:{i}");
                     events.push(e);
                 }
@@ -567,11 +638,12 @@ impl Ledger {
         Ok(Ingested {
             engine: report.engine,
             original_message_id: original,
-            matched: (!sends.is_empty()).then_some(how),
+            matched: how,
             email_id,
             new_message,
             records,
             skipped,
+            refused,
         })
     }
 
@@ -628,48 +700,81 @@ impl Ledger {
         Ok(ids)
     }
 
-    /// Applies a received message: to the exact send its VERP recipient names, else to the
-    /// sends whose Message-ID it quotes (in whichever account), else it stays unmatched.
+    /// Applies a received message. Anyone can mail the receiver, so a report speaks only for
+    /// the send it is matched to: the one its VERP recipient names (that recipient), else the
+    /// sends whose Message-ID it quotes (their recipients) when that Message-ID is Rebound's
+    /// own or was logged by one account only. Whatever else it names is kept, not applied; a
+    /// message matched to nothing stays unmatched.
     pub async fn process_inbound(&self, id: i64) -> Result<Processed> {
         let mut c = self.pool.acquire().await?;
         let Some((rcpts, bytes)) = store::inbound(&mut c, id).await? else {
             return Err(LedgerError::NotFound(format!("no inbound message {id}")));
         };
-        let mut via = None;
+        let mut matched: Option<(Vec<store::Send>, &'static str)> = None;
         for r in &rcpts {
-            if let Some(send) = self.verp.decode(r, &self.bounce_domains) {
-                via = store::send_by_id(&mut c, send).await?;
-                if via.is_some() {
-                    break;
+            if let Some(send) = self.verp.decode(r, &self.bounce_domains)
+                && let Some(send) = store::send_by_id(&mut c, send).await?
+            {
+                matched = Some((vec![send], "verp"));
+                break;
+            }
+        }
+        let mut why_not = "no valid VERP address and no known Message-ID quoted".to_string();
+        if matched.is_none()
+            && let Some(original) = rebound_parse::parse(&bytes).original_message_id
+        {
+            let sends = store::sends_by_message_id_any(&mut c, &bare_message_id(&original)).await?;
+            // Rebound's own Message-IDs are unique to the account it sent for; one an account
+            // logged is that account's word only, so two accounts' make it ambiguous.
+            let own: Vec<store::Send> = sends
+                .iter()
+                .filter(|s| s.origin == store::Origin::Rebound)
+                .cloned()
+                .collect();
+            let candidates = if own.is_empty() { sends } else { own };
+            let accounts: BTreeSet<i64> = candidates.iter().map(|s| s.account_id).collect();
+            match accounts.len() {
+                0 => {}
+                1 => matched = Some((candidates, "message_id")),
+                n => {
+                    why_not = format!(
+                        "the quoted Message-ID was logged by {n} accounts: ambiguous, matched to none"
+                    )
                 }
             }
         }
         drop(c);
         let mut applied = Vec::new();
         let mut account = None;
-        if let Some(send) = via {
-            account = Some(send.account_id);
-            applied.push(self.ingest(send.account_id, &bytes, Some(send)).await?);
-        } else if let Some(original) = rebound_parse::parse(&bytes).original_message_id {
-            let mut c = self.pool.acquire().await?;
-            let sends = store::sends_by_message_id_any(&mut c, &bare_message_id(&original)).await?;
-            drop(c);
-            let accounts: BTreeSet<i64> = sends.iter().map(|s| s.account_id).collect();
-            account = accounts.first().copied();
-            for a in accounts {
-                applied.push(self.ingest(a, &bytes, None).await?);
-            }
+        if let Some((sends, how)) = matched {
+            let a = sends[0].account_id;
+            account = Some(a);
+            applied.push(self.ingest(a, &bytes, Authority::Sends(sends, how)).await?);
         }
-        let state = if applied.is_empty() {
-            "unmatched"
-        } else {
-            "applied"
+        let refused: Vec<&str> = applied
+            .iter()
+            .flat_map(|i| i.refused.iter().map(|r| r.recipient.as_str()))
+            .collect();
+        let nothing_applied = applied.iter().all(|i| i.records.is_empty());
+        let (state, note) = match applied.first() {
+            None => ("unmatched", Some(why_not)),
+            Some(_) if refused.is_empty() => ("applied", None),
+            Some(i) => (
+                if nothing_applied {
+                    "unmatched"
+                } else {
+                    "applied"
+                },
+                Some(format!(
+                    "matched a send by {}, but names recipients that send did not go to (not applied): {}",
+                    i.matched.unwrap_or(""),
+                    refused.join(", ")
+                )),
+            ),
         };
-        let note =
-            (applied.is_empty()).then_some("no valid VERP address and no known Message-ID quoted");
         let _w = self.write.lock().await;
         let mut c = self.pool.acquire().await?;
-        store::set_inbound_state(&mut c, id, state, account, note).await?;
+        store::set_inbound_state(&mut c, id, state, account, note.as_deref()).await?;
         Ok(Processed { state, applied })
     }
 
@@ -693,6 +798,13 @@ impl Ledger {
             }
         }
         Ok(ids.len())
+    }
+
+    /// The receiver's newest messages (operator view): what was applied, what stayed
+    /// unmatched and why, what a report named but could not speak for.
+    pub async fn inbound(&self, state: Option<&str>, limit: i64) -> Result<Vec<store::InboundRow>> {
+        let mut c = self.pool.acquire().await?;
+        store::inbound_list(&mut c, state, limit.clamp(1, 1_000)).await
     }
 
     /// Inbound messages by state.

@@ -51,6 +51,16 @@ pub const RECIPIENT_MATCH_WINDOW_MS: i64 = 7 * DAY;
 /// hosts) and still match by recipient and time.
 pub const RECIPIENT_MATCH_SKEW_MS: i64 = 15 * 60_000;
 
+/// Rows one transaction of a large write holds the write path for; the rest wait their turn
+/// behind other callers' writes, so one big request cannot stall every other account.
+pub const WRITE_CHUNK: usize = 1_000;
+
+/// The most recipients one `POST /sends` logs (413 beyond): a larger send is logged in calls.
+pub const MAX_SEND_RECIPIENTS: usize = 10_000;
+
+/// The most recipients one `POST /emails` draft takes (413 beyond).
+pub const MAX_EMAIL_RECIPIENTS: usize = 100_000;
+
 /// Who asks for an unbounce.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

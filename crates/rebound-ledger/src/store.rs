@@ -47,6 +47,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/sqlite/0004_emails.sql")),
     (5, include_str!("../migrations/sqlite/0005_sessions.sql")),
     (6, include_str!("../migrations/sqlite/0006_inboxes.sql")),
+    (
+        7,
+        include_str!("../migrations/sqlite/0007_ids_never_reused.sql"),
+    ),
 ];
 
 /// Opens (creating if needed) the database at `url` and brings its schema up to date.
@@ -469,18 +473,39 @@ pub async fn insert_send(
     message_id: Option<&str>,
     email_id: Option<&str>,
     at: Timestamp,
+    origin: Origin,
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO sends (account_id, address, message_id, email_id, at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO sends (account_id, address, message_id, email_id, at, origin) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(account)
     .bind(address)
     .bind(message_id)
     .bind(email_id)
     .bind(at.0)
+    .bind(origin.as_str())
     .fetch_one(&mut *c)
     .await?)
+}
+
+/// Who made a send's Message-ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Rebound, for a marketing email it sent: unique, and owned by the sending account.
+    Rebound,
+    /// An account, through `POST /sends`: trusted only within that account.
+    Logged,
+}
+
+impl Origin {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Rebound => "rebound",
+            Origin::Logged => "logged",
+        }
+    }
 }
 
 /// One logged send to one recipient.
@@ -496,22 +521,30 @@ pub struct Send {
     pub message_id: Option<String>,
     /// The email it belongs to.
     pub email_id: Option<String>,
+    /// Who made its Message-ID.
+    pub origin: Origin,
 }
 
 fn send_from_row(r: &AnyRow) -> Result<Send> {
+    let origin: String = r.try_get("origin")?;
     Ok(Send {
         id: r.try_get("id")?,
         account_id: r.try_get("account_id")?,
         address: r.try_get("address")?,
         message_id: r.try_get("message_id")?,
         email_id: r.try_get("email_id")?,
+        origin: if origin == "rebound" {
+            Origin::Rebound
+        } else {
+            Origin::Logged
+        },
     })
 }
 
 /// A send by id.
 pub async fn send_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Send>> {
     let row = sqlx::query(
-        "SELECT id, account_id, address, message_id, email_id FROM sends WHERE id = $1",
+        "SELECT id, account_id, address, message_id, email_id, origin FROM sends WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *c)
@@ -523,7 +556,7 @@ pub async fn send_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Send>> 
 /// without a VERP address).
 pub async fn sends_by_message_id_any(c: &mut AnyConnection, message_id: &str) -> Result<Vec<Send>> {
     let rows = sqlx::query(
-        "SELECT id, account_id, address, message_id, email_id FROM sends WHERE message_id = $1 ORDER BY id",
+        "SELECT id, account_id, address, message_id, email_id, origin FROM sends WHERE message_id = $1 ORDER BY id",
     )
     .bind(message_id)
     .fetch_all(&mut *c)
@@ -615,6 +648,68 @@ pub async fn set_inbound_state(
     Ok(())
 }
 
+/// One message the SMTP receiver accepted, as the operator sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InboundRow {
+    /// Row id.
+    pub id: i64,
+    /// When it was accepted.
+    pub received_at: Timestamp,
+    /// The envelope sender.
+    pub mail_from: String,
+    /// The envelope recipients.
+    pub rcpt_to: Vec<String>,
+    /// received, applied, unmatched or failed.
+    pub state: String,
+    /// The account it was applied to.
+    pub account_id: Option<i64>,
+    /// Why it is unmatched or failed, or what of it was not applied.
+    pub note: Option<String>,
+}
+
+/// The newest inbound messages first, optionally in one state, at most `limit`.
+pub async fn inbound_list(
+    c: &mut AnyConnection,
+    state: Option<&str>,
+    limit: i64,
+) -> Result<Vec<InboundRow>> {
+    const COLUMNS: &str =
+        "SELECT id, received_at, mail_from, rcpt_to, state, account_id, note FROM inbound";
+    let rows = match state {
+        Some(state) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{COLUMNS} WHERE state = $1 ORDER BY id DESC LIMIT $2"
+            )))
+            .bind(state)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await?
+        }
+        None => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{COLUMNS} ORDER BY id DESC LIMIT $1"
+            )))
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await?
+        }
+    };
+    rows.iter()
+        .map(|r| {
+            let rcpt: String = r.try_get("rcpt_to")?;
+            Ok(InboundRow {
+                id: r.try_get("id")?,
+                received_at: Timestamp(r.try_get("received_at")?),
+                mail_from: r.try_get("mail_from")?,
+                rcpt_to: rcpt.lines().map(str::to_string).collect(),
+                state: r.try_get("state")?,
+                account_id: r.try_get("account_id")?,
+                note: r.try_get("note")?,
+            })
+        })
+        .collect()
+}
+
 /// Counts of inbound messages by state.
 pub async fn inbound_counts(c: &mut AnyConnection) -> Result<Vec<(String, i64)>> {
     let rows =
@@ -626,22 +721,21 @@ pub async fn inbound_counts(c: &mut AnyConnection) -> Result<Vec<(String, i64)>>
         .collect()
 }
 
-/// The sends of an account with this Message-ID: (address, email id).
+/// The sends of an account with this Message-ID.
 pub async fn sends_by_message_id(
     c: &mut AnyConnection,
     account: i64,
     message_id: &str,
-) -> Result<Vec<(String, Option<String>)>> {
+) -> Result<Vec<Send>> {
     let rows = sqlx::query(
-        "SELECT address, email_id FROM sends WHERE account_id = $1 AND message_id = $2",
+        "SELECT id, account_id, address, message_id, email_id, origin FROM sends \
+         WHERE account_id = $1 AND message_id = $2 ORDER BY id",
     )
     .bind(account)
     .bind(message_id)
     .fetch_all(&mut *c)
     .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("address")?, r.try_get("email_id")?)))
-        .collect()
+    rows.iter().map(send_from_row).collect()
 }
 
 /// Stores a raw message; `None` when the account already has these exact bytes.
@@ -925,6 +1019,16 @@ pub async fn insert_email(c: &mut AnyConnection, e: &Email, recipients: &[String
     .bind(e.resend_of)
     .fetch_one(&mut *c)
     .await?;
+    insert_email_recipients(c, id, recipients).await?;
+    Ok(id)
+}
+
+/// Adds draft recipients to an email (a recipient given twice is kept once).
+pub async fn insert_email_recipients(
+    c: &mut AnyConnection,
+    id: i64,
+    recipients: &[String],
+) -> Result<()> {
     for r in recipients {
         sqlx::query(
             "INSERT INTO email_recipients (email_id, address, state, attempts) VALUES ($1, $2, 'draft', 0) \
@@ -935,7 +1039,20 @@ pub async fn insert_email(c: &mut AnyConnection, e: &Email, recipients: &[String
         .execute(&mut *c)
         .await?;
     }
-    Ok(id)
+    Ok(())
+}
+
+/// Removes an email and its recipients (a draft whose writing failed half-way).
+pub async fn delete_email(c: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM email_recipients WHERE email_id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query("DELETE FROM emails WHERE id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
 }
 
 /// An email of an account.
@@ -1193,4 +1310,69 @@ pub async fn bounce_times(
     .bind(since.0)
     .fetch_all(&mut *c)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ids are never handed out again: SQLite reuses the largest rowid after a delete unless
+    /// the table is AUTOINCREMENT, so a deleted row's id (an inbox's, an account's) could come
+    /// back in another account. Every table with a row id must be AUTOINCREMENT, and a
+    /// deleted last row's id is not reused, table by table.
+    #[tokio::test]
+    async fn no_table_hands_out_an_id_twice() {
+        let dir = std::env::temp_dir().join(format!("rebound-ids-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let pool = open(&format!("sqlite://{}", dir.join("ids.db").display()))
+            .await
+            .unwrap();
+        let mut c = pool.acquire().await.unwrap();
+        let tables: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%id INTEGER PRIMARY KEY%'",
+        )
+        .fetch_all(&mut *c)
+        .await
+        .unwrap();
+        assert!(tables.len() >= 12, "{tables:?}");
+        for (name, sql) in &tables {
+            assert!(sql.contains("AUTOINCREMENT"), "{name} reuses ids: {sql}");
+            // Insert a row with only the id given (other columns' defaults aside, NOT NULL
+            // columns get a value of their declared kind), delete it, insert again.
+            let columns: Vec<(String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT name, type, \"notnull\" FROM pragma_table_info('{name}')"
+            )))
+            .fetch_all(&mut *c)
+            .await
+            .unwrap();
+            let (mut names, mut values) = (Vec::new(), Vec::new());
+            for (col, kind, notnull) in &columns {
+                if col == "id" || *notnull == 0 {
+                    continue;
+                }
+                names.push(col.clone());
+                values.push(if kind == "TEXT" { "'x'" } else { "1" });
+            }
+            let insert = format!(
+                "INSERT INTO {name} ({}) VALUES ({}) RETURNING id",
+                names.join(", "),
+                values.join(", ")
+            );
+            let first: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(insert.clone()))
+                .fetch_one(&mut *c)
+                .await
+                .unwrap_or_else(|e| panic!("{insert}: {e}"));
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {name}")))
+                .execute(&mut *c)
+                .await
+                .unwrap();
+            let second: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(insert))
+                .fetch_one(&mut *c)
+                .await
+                .unwrap();
+            assert!(second > first, "{name}: id {first} handed out again");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

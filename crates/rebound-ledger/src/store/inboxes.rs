@@ -163,11 +163,15 @@ pub async fn delete_inbox(c: &mut AnyConnection, account: i64, id: i64) -> Resul
         .execute(&mut *c)
         .await?
         .rows_affected();
+    if gone == 0 {
+        // Another account's inbox, or none: nothing of it is touched.
+        return Ok(false);
+    }
     sqlx::query("DELETE FROM inbox_folders WHERE inbox_id = $1")
         .bind(id)
         .execute(&mut *c)
         .await?;
-    Ok(gone > 0)
+    Ok(true)
 }
 
 /// Records what the watcher says about an inbox.
