@@ -1,6 +1,8 @@
 //! Rebound's SMTP channel.
 //!
 //! - [`client`]: outbound delivery, one recipient per transaction, keeping every reply.
+//! - [`command`]: the receiver's command parser, pure and total over any bytes.
+//! - [`data`]: the receiver's reader of message data, bounded, ending only at CRLF.CRLF.
 //! - [`message`]: composing outgoing messages.
 //! - [`mx`]: finding a domain's mail servers (DNS MX, implicit MX, null MX).
 
@@ -9,6 +11,8 @@
 //!   only after that; it never relays.
 
 pub mod client;
+pub mod command;
+pub mod data;
 pub mod message;
 pub mod mx;
 pub mod receiver;

@@ -1,18 +1,29 @@
 //! The inbound SMTP receiver: accepts mail for the bounce domains only, stores each message
 //! through a [`Sink`] before answering 250 (SPEC §8), and refuses everything else with a clear
 //! reply (RFC 5321 §4.2, enhanced codes per RFC 3463).
+//!
+//! Every input is bounded (the Postfix way): a command line by [`MAX_LINE`], a data line by
+//! [`MAX_DATA_LINE`], a message by [`Config::max_message_bytes`], all read through one fixed
+//! buffer; connections by [`Config::max_connections`] and [`Config::max_per_ip`]; waiting by
+//! [`Config::timeout`], cut to [`Config::stress_timeout`] when the receiver is under stress.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+use crate::command::{self, Command};
+pub use crate::data::MAX_DATA_LINE;
+use crate::data::{Decoder, Outcome};
 
 /// Where accepted messages go.
 pub trait Sink: Send + Sync + 'static {
@@ -35,12 +46,19 @@ pub struct Config {
     pub domains: Vec<String>,
     /// The largest message accepted (advertised as SIZE).
     pub max_message_bytes: usize,
-    /// Connections served at once; more get 421.
+    /// Connections served at once; more get `421 4.3.2`.
     pub max_connections: usize,
+    /// Connections served at once from one client address (an IPv6 client: its /64); more get
+    /// `421 4.7.0`. Postfix's `smtpd_client_connection_count_limit` defaults to 50 too.
+    pub max_per_ip: usize,
     /// Recipients per message.
     pub max_recipients: usize,
     /// How long to wait for a command or a chunk of data (RFC 5321 §4.5.3.2 suggests minutes).
     pub timeout: Duration,
+    /// The wait instead while more than three quarters of `max_connections` are open, so idle
+    /// clients make room before the cap (Postfix STRESS_README: `smtpd_timeout =
+    /// ${stress?{10}:{300}}s`).
+    pub stress_timeout: Duration,
     /// With a certificate: STARTTLS is offered (RFC 3207).
     pub tls: Option<Arc<ServerConfig>>,
 }
@@ -52,36 +70,166 @@ impl Default for Config {
             domains: vec!["bounces.localhost".into()],
             max_message_bytes: 16 << 20,
             max_connections: 200,
+            max_per_ip: 50,
             max_recipients: 100,
             timeout: Duration::from_secs(300),
+            stress_timeout: Duration::from_secs(10),
             tls: None,
         }
     }
 }
 
 /// The longest command line (RFC 5321 §4.5.3.1.4: 512 octets; we allow extensions' length).
-const MAX_LINE: usize = 4096;
+pub const MAX_LINE: usize = 4096;
 
 /// Serves connections from `listener` until the task is dropped.
 pub async fn serve<S: Sink>(listener: TcpListener, config: Arc<Config>, sink: Arc<S>) {
-    let slots = Arc::new(Semaphore::new(config.max_connections));
+    let load = Arc::new(Load::new(&config));
     loop {
-        let Ok((mut stream, _)) = listener.accept().await else {
-            continue;
+        let (mut stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(_) => {
+                // Out of file descriptors, say: let connections end instead of spinning.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
         };
-        let Ok(permit) = slots.clone().try_acquire_owned() else {
-            tokio::spawn(async move {
-                let _ = stream
-                    .write_all(b"421 4.3.2 Too many connections, try again later\r\n")
-                    .await;
-            });
-            continue;
+        let slot = match load.admit(peer.ip()) {
+            Ok(slot) => slot,
+            Err(refusal) => {
+                tokio::spawn(async move {
+                    let write = stream.write_all(refusal.as_bytes());
+                    let _ = tokio::time::timeout(Duration::from_secs(10), write).await;
+                });
+                continue;
+            }
         };
         let (config, sink) = (config.clone(), sink.clone());
+        let patience = load.patience(&config);
         tokio::spawn(async move {
-            let _ = session(stream, &config, &*sink).await;
-            drop(permit);
+            let _ = serve_session(stream, &config, &*sink, &patience).await;
+            drop(slot);
         });
+    }
+}
+
+/// The connections open, in all and by client, and whether that is stress.
+struct Load {
+    max_connections: usize,
+    max_per_ip: usize,
+    open: Mutex<(usize, HashMap<IpAddr, usize>)>,
+    stress: watch::Sender<bool>,
+}
+
+/// One admitted connection; dropping it frees its place.
+struct Slot {
+    load: Arc<Load>,
+    client: IpAddr,
+}
+
+impl Load {
+    fn new(config: &Config) -> Load {
+        Load {
+            max_connections: config.max_connections,
+            max_per_ip: config.max_per_ip,
+            open: Mutex::new((0, HashMap::new())),
+            stress: watch::channel(false).0,
+        }
+    }
+
+    /// A place for a connection from `ip`, or the reply that refuses it.
+    fn admit(self: &Arc<Load>, ip: IpAddr) -> Result<Slot, &'static str> {
+        let client = client_key(ip);
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        if open.0 >= self.max_connections {
+            return Err("421 4.3.2 Too many connections, try again later\r\n");
+        }
+        let mine = open.1.entry(client).or_insert(0);
+        if *mine >= self.max_per_ip {
+            return Err("421 4.7.0 Too many connections from your address, try again later\r\n");
+        }
+        *mine += 1;
+        open.0 += 1;
+        self.set_stress(open.0);
+        Ok(Slot {
+            load: self.clone(),
+            client,
+        })
+    }
+
+    /// Stress: more than three quarters of the connections open.
+    fn set_stress(&self, open: usize) {
+        let stressed = open * 4 > self.max_connections * 3;
+        self.stress
+            .send_if_modified(|s| std::mem::replace(s, stressed) != stressed);
+    }
+
+    fn patience(&self, config: &Config) -> Patience {
+        Patience {
+            normal: config.timeout,
+            stressed: config.stress_timeout,
+            stress: self.stress.subscribe(),
+        }
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.load.open.lock().unwrap_or_else(|e| e.into_inner());
+        open.0 -= 1;
+        if let Some(n) = open.1.get_mut(&self.client) {
+            *n -= 1;
+            if *n == 0 {
+                open.1.remove(&self.client);
+            }
+        }
+        self.load.set_stress(open.0);
+    }
+}
+
+/// What counts as one client: an IPv4 address, or an IPv6 /64 (one end site's usual share,
+/// RFC 6177, so a client cannot take a fresh address per connection).
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        v4 => v4,
+    }
+}
+
+/// How long a read or write may wait: the normal timeout, or the short one while the receiver
+/// is under stress (a wait already longer than that ends as soon as stress begins).
+#[derive(Clone)]
+struct Patience {
+    normal: Duration,
+    stressed: Duration,
+    stress: watch::Receiver<bool>,
+}
+
+impl Patience {
+    /// `Some(output)`, or `None` when `work` waited too long.
+    async fn wait<F: Future>(&self, work: F) -> Option<F::Output> {
+        let started = tokio::time::Instant::now();
+        let mut stress = self.stress.clone();
+        tokio::pin!(work);
+        loop {
+            let limit = match *stress.borrow_and_update() {
+                true => self.stressed,
+                false => self.normal,
+            };
+            tokio::select! {
+                out = &mut work => return Some(out),
+                _ = tokio::time::sleep_until(started + limit) => return None,
+                Ok(()) = stress.changed() => continue,
+            }
+        }
+    }
+
+    /// Writes a reply; a client that does not read is sent away like an idle one.
+    async fn say<W: AsyncWrite + Unpin>(&self, w: &mut W, reply: &[u8]) -> std::io::Result<()> {
+        match self.wait(w.write_all(reply)).await {
+            Some(result) => result,
+            None => Err(std::io::ErrorKind::TimedOut.into()),
+        }
     }
 }
 
@@ -121,20 +269,45 @@ enum Next<T> {
     StartTls(T),
 }
 
-/// One SMTP session over any byte stream; after STARTTLS it continues over TLS.
+/// One SMTP session over any byte stream; after STARTTLS it continues over TLS. Never under
+/// stress ([`serve`] tracks that across connections).
 pub async fn session<T, S>(stream: T, config: &Config, sink: &S) -> std::io::Result<()>
 where
     T: AsyncRead + AsyncWrite + Unpin,
     S: Sink,
 {
+    let (_calm, stress) = watch::channel(false);
+    let patience = Patience {
+        normal: config.timeout,
+        stressed: config.stress_timeout,
+        stress,
+    };
+    serve_session(stream, config, sink, &patience).await
+}
+
+async fn serve_session<T, S>(
+    stream: T,
+    config: &Config,
+    sink: &S,
+    patience: &Patience,
+) -> std::io::Result<()>
+where
+    T: AsyncRead + AsyncWrite + Unpin,
+    S: Sink,
+{
     let tls = config.tls.clone();
-    match run(stream, config, sink, tls.is_some(), true).await? {
+    match run(stream, config, sink, patience, tls.is_some(), true).await? {
         Next::Done => Ok(()),
         Next::StartTls(stream) => {
             let Some(tls) = tls else { return Ok(()) };
-            let secure = TlsAcceptor::from(tls).accept(stream).await?;
+            let handshake = TlsAcceptor::from(tls).accept(stream);
+            let Some(secure) = patience.wait(handshake).await else {
+                return Ok(());
+            };
             // RFC 3207 §4.2: what was said before TLS is forgotten; the client says EHLO anew.
-            run(secure, config, sink, false, false).await.map(|_| ())
+            run(secure?, config, sink, patience, false, false)
+                .await
+                .map(|_| ())
         }
     }
 }
@@ -144,6 +317,7 @@ async fn run<T, S>(
     stream: T,
     config: &Config,
     sink: &S,
+    patience: &Patience,
     offer_tls: bool,
     greet: bool,
 ) -> std::io::Result<Next<T>>
@@ -152,102 +326,107 @@ where
     S: Sink,
 {
     let (r, mut w) = tokio::io::split(stream);
+    // The one read buffer of the session: nothing is read into memory past it but a line up
+    // to MAX_LINE and a message up to its limit.
     let mut r = BufReader::new(r);
     let host = &config.hostname;
     if greet {
         let greeting = format!("220 {host} ESMTP Rebound bounce receiver\r\n");
-        w.write_all(greeting.as_bytes()).await?;
+        patience.say(&mut w, greeting.as_bytes()).await?;
     }
     let mut env = Envelope::default();
     let mut line = Vec::with_capacity(512);
     loop {
         line.clear();
-        match read_line(&mut r, &mut line, config.timeout).await? {
+        match read_line(&mut r, &mut line, patience).await? {
             Line::Eof => return Ok(Next::Done),
             Line::Timeout => {
-                w.write_all(b"421 4.4.2 Idle too long, closing\r\n").await?;
+                patience
+                    .say(&mut w, b"421 4.4.2 Idle too long, closing\r\n")
+                    .await?;
                 return Ok(Next::Done);
             }
             Line::TooLong => {
-                w.write_all(b"500 5.5.2 Line too long\r\n").await?;
+                patience.say(&mut w, b"500 5.5.2 Line too long\r\n").await?;
                 continue;
             }
             Line::Ok => {}
         }
-        let text = String::from_utf8_lossy(&line);
-        let text = text.trim_end_matches(['\r', '\n']);
-        let (verb, arg) = text.split_once(' ').unwrap_or((text, ""));
-        let reply = match verb.to_ascii_uppercase().as_str() {
-            "EHLO" if !arg.trim().is_empty() => {
+        let reply = match command::parse(&line) {
+            Command::Ehlo(domain) if !domain.is_empty() => {
                 env = Envelope {
                     helo: true,
                     ..Envelope::default()
                 };
                 let starttls = if offer_tls { "250-STARTTLS\r\n" } else { "" };
                 format!(
-                    "250-{host} greets {}\r\n250-PIPELINING\r\n250-SIZE {}\r\n250-8BITMIME\r\n\
+                    "250-{host} greets {domain}\r\n250-PIPELINING\r\n250-SIZE {}\r\n250-8BITMIME\r\n\
                      {starttls}250-ENHANCEDSTATUSCODES\r\n250 SMTPUTF8\r\n",
-                    arg.trim(),
                     config.max_message_bytes
                 )
             }
-            "HELO" if !arg.trim().is_empty() => {
+            Command::Helo(domain) if !domain.is_empty() => {
                 env = Envelope {
                     helo: true,
                     ..Envelope::default()
                 };
                 format!("250 {host}\r\n")
             }
-            "EHLO" | "HELO" => "501 5.5.4 Give your host name\r\n".into(),
-            "MAIL" => mail(&mut env, arg, config),
-            "RCPT" => rcpt(&mut env, arg, config),
-            "DATA" if env.from.is_none() || env.to.is_empty() => {
+            Command::Ehlo(_) | Command::Helo(_) => "501 5.5.4 Give your host name\r\n".into(),
+            Command::Mail(path) => mail(&mut env, path, config),
+            Command::Rcpt(path) => rcpt(&mut env, path, config),
+            Command::Data if env.from.is_none() || env.to.is_empty() => {
                 "503 5.5.1 Need MAIL and RCPT first\r\n".into()
             }
-            "DATA" => {
-                w.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+            Command::Data => {
+                patience
+                    .say(&mut w, b"354 End data with <CR><LF>.<CR><LF>\r\n")
                     .await?;
-                match data(&mut r, &mut env, config, sink).await? {
+                match data(&mut r, &mut env, config, sink, patience).await? {
                     Some(reply) => reply,
                     None => {
-                        w.write_all(b"421 4.4.2 Data timed out, closing\r\n")
+                        patience
+                            .say(&mut w, b"421 4.4.2 Data timed out, closing\r\n")
                             .await?;
                         return Ok(Next::Done);
                     }
                 }
             }
-            "RSET" => {
+            Command::Rset => {
                 env = Envelope {
                     helo: env.helo,
                     ..Envelope::default()
                 };
                 "250 2.0.0 Ok\r\n".into()
             }
-            "NOOP" => "250 2.0.0 Ok\r\n".into(),
-            "VRFY" => {
+            Command::Noop => "250 2.0.0 Ok\r\n".into(),
+            Command::Vrfy => {
                 "252 2.5.0 Cannot verify, but will accept mail for the bounce domains\r\n".into()
             }
-            "QUIT" => {
+            Command::Quit => {
                 let bye = format!("221 2.0.0 {host} closing\r\n");
-                w.write_all(bye.as_bytes()).await?;
+                patience.say(&mut w, bye.as_bytes()).await?;
                 return Ok(Next::Done);
             }
-            "STARTTLS" if offer_tls && env.helo => {
+            Command::StartTls if offer_tls && env.helo => {
                 // RFC 3207 §4: nothing may be pipelined after STARTTLS.
                 if !r.buffer().is_empty() {
-                    w.write_all(b"501 5.5.4 Nothing may follow STARTTLS\r\n")
+                    patience
+                        .say(&mut w, b"501 5.5.4 Nothing may follow STARTTLS\r\n")
                         .await?;
                     return Ok(Next::Done);
                 }
-                w.write_all(b"220 2.0.0 Ready to start TLS\r\n").await?;
+                patience
+                    .say(&mut w, b"220 2.0.0 Ready to start TLS\r\n")
+                    .await?;
                 w.flush().await?;
                 return Ok(Next::StartTls(r.into_inner().unsplit(w)));
             }
-            "STARTTLS" if offer_tls => "503 5.5.1 Say EHLO first\r\n".into(),
-            "STARTTLS" => "502 5.5.1 STARTTLS is not offered here\r\n".into(),
-            _ => "500 5.5.2 Command not recognised\r\n".into(),
+            Command::StartTls if offer_tls => "503 5.5.1 Say EHLO first\r\n".into(),
+            Command::StartTls => "502 5.5.1 STARTTLS is not offered here\r\n".into(),
+            Command::Unknown => "500 5.5.2 Command not recognised\r\n".into(),
         };
-        w.write_all(reply.as_bytes()).await?;
+        patience.say(&mut w, reply.as_bytes()).await?;
     }
 }
 
@@ -262,7 +441,7 @@ enum Line {
 async fn read_line<R: AsyncBufReadExt + Unpin>(
     r: &mut R,
     buf: &mut Vec<u8>,
-    timeout: Duration,
+    patience: &Patience,
 ) -> std::io::Result<Line> {
     let read = async {
         let mut too_long = false;
@@ -290,43 +469,21 @@ async fn read_line<R: AsyncBufReadExt + Unpin>(
             }
         }
     };
-    match tokio::time::timeout(timeout, read).await {
-        Ok(result) => result,
-        Err(_) => Ok(Line::Timeout),
-    }
+    patience.wait(read).await.unwrap_or(Ok(Line::Timeout))
 }
 
-/// The address inside `FROM:<…>` / `TO:<…>` and the parameters after it.
-fn path<'a>(arg: &'a str, keyword: &str) -> Option<(&'a str, &'a str)> {
-    let arg = arg.trim_start();
-    if arg.len() < keyword.len() || !arg[..keyword.len()].eq_ignore_ascii_case(keyword) {
-        return None;
-    }
-    let rest = arg[keyword.len()..].trim_start();
-    let rest = rest.strip_prefix('<')?;
-    let end = rest.find('>')?;
-    Some((&rest[..end], rest[end + 1..].trim()))
-}
-
-fn mail(env: &mut Envelope, arg: &str, config: &Config) -> String {
+fn mail(env: &mut Envelope, path: Option<command::Path>, config: &Config) -> String {
     if !env.helo {
         return "503 5.5.1 Say EHLO first\r\n".into();
     }
     if env.from.is_some() {
         return "503 5.5.1 Sender already given\r\n".into();
     }
-    let Some((from, params)) = path(arg, "FROM:") else {
+    let Some(path) = path else {
         return "501 5.5.4 Syntax: MAIL FROM:<address>\r\n".into();
     };
     // RFC 1870: a declared size over the limit is refused before the data is sent.
-    let declared = params
-        .split_whitespace()
-        .find_map(|p| {
-            p.get(..5)
-                .filter(|k| k.eq_ignore_ascii_case("SIZE="))
-                .and(p.get(5..))
-        })
-        .and_then(|n| n.parse::<usize>().ok());
+    let declared = path.param("SIZE").and_then(|n| n.parse::<usize>().ok());
     if declared.is_some_and(|n| n > config.max_message_bytes) {
         return format!(
             "552 5.3.4 Message size exceeds the limit of {} bytes\r\n",
@@ -334,82 +491,82 @@ fn mail(env: &mut Envelope, arg: &str, config: &Config) -> String {
         );
     }
     // Bounces come from the null sender (RFC 5321 §4.5.5); other senders are accepted too.
-    env.from = Some(from.to_string());
+    env.from = Some(path.address);
     "250 2.1.0 Ok\r\n".into()
 }
 
-fn rcpt(env: &mut Envelope, arg: &str, config: &Config) -> String {
+fn rcpt(env: &mut Envelope, path: Option<command::Path>, config: &Config) -> String {
     if env.from.is_none() {
         return "503 5.5.1 Need MAIL first\r\n".into();
     }
-    let Some((to, _)) = path(arg, "TO:") else {
+    let Some(path) = path else {
         return "501 5.5.4 Syntax: RCPT TO:<address>\r\n".into();
     };
+    let to = path.address;
+    // RFC 5321 §4.5.1: "postmaster" without a domain must be accepted (§4.1.1.3: any case).
+    let postmaster = to.eq_ignore_ascii_case("postmaster");
     let domain = to.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
-    if !config
-        .domains
-        .iter()
-        .any(|d| d.eq_ignore_ascii_case(domain))
+    if !postmaster
+        && !config
+            .domains
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(domain))
     {
         return "550 5.7.1 Relaying denied: this server only accepts mail for its bounce domains\r\n".into();
     }
     if env.to.len() >= config.max_recipients {
         return "452 4.5.3 Too many recipients\r\n".into();
     }
-    env.to.push(to.to_string());
+    env.to.push(to);
     "250 2.1.5 Ok\r\n".into()
 }
 
-/// Reads the data up to the lone dot, undoing dot-stuffing (RFC 5321 §4.5.2); stores it.
-/// `None` when the client went silent.
+/// Reads the data up to `<CR><LF>.<CR><LF>` through the session's read buffer (see
+/// [`crate::data`]) and stores it. `None` when the client went silent or away.
 async fn data<R, S>(
     r: &mut R,
     env: &mut Envelope,
     config: &Config,
     sink: &S,
+    patience: &Patience,
 ) -> std::io::Result<Option<String>>
 where
     R: AsyncBufReadExt + Unpin,
     S: Sink,
 {
-    let mut message = Vec::new();
-    let mut too_big = false;
-    let mut line = Vec::new();
+    let mut decoder = Decoder::new(config.max_message_bytes);
     loop {
-        line.clear();
-        // Data lines may be long (RFC 5321 §4.5.3.1.6 allows 1000; some senders exceed it): read
-        // without the command limit, but never keep more than the size limit.
-        let read = tokio::time::timeout(config.timeout, r.read_until(b'\n', &mut line)).await;
-        match read {
-            Err(_) => return Ok(None),
-            Ok(Err(e)) => return Err(e),
-            Ok(Ok(0)) => return Ok(None),
-            Ok(Ok(_)) => {}
+        let Some(chunk) = patience.wait(r.fill_buf()).await else {
+            return Ok(None);
+        };
+        let chunk = chunk?;
+        if chunk.is_empty() {
+            return Ok(None);
         }
-        if line == b".\r\n" || line == b".\n" {
+        let (used, end) = decoder.feed(chunk);
+        r.consume(used);
+        if end {
             break;
-        }
-        let content = line
-            .strip_prefix(b".")
-            .filter(|_| line.starts_with(b"."))
-            .unwrap_or(&line);
-        if message.len() + content.len() > config.max_message_bytes {
-            too_big = true;
-        } else if !too_big {
-            message.extend_from_slice(content);
         }
     }
     let from = env.from.take().unwrap_or_default();
     let to = std::mem::take(&mut env.to);
-    if too_big {
-        return Ok(Some(format!(
+    Ok(Some(match decoder.finish() {
+        Outcome::Message(message) => match sink.store(from, to, message).await {
+            Ok(id) => format!("250 2.0.0 Ok: stored as {id}\r\n"),
+            Err(why) => {
+                format!("451 4.3.0 Could not store the message, try again later: {why}\r\n")
+            }
+        },
+        // RFC 5321 §4.2.2: 500 covers "command line too long"; X.5.6 is the registered
+        // enhanced code for a line too long (IANA SMTP Enhanced Status Codes, RFC 4954 §6).
+        Outcome::LineTooLong => {
+            format!("500 5.5.6 Line too long (over {MAX_DATA_LINE} octets), message discarded\r\n")
+        }
+        Outcome::TooBig => format!(
             "552 5.3.4 Message size exceeds the limit of {} bytes\r\n",
             config.max_message_bytes
-        )));
-    }
-    Ok(Some(match sink.store(from, to, message).await {
-        Ok(id) => format!("250 2.0.0 Ok: stored as {id}\r\n"),
-        Err(why) => format!("451 4.3.0 Could not store the message, try again later: {why}\r\n"),
+        ),
     }))
 }
 
@@ -501,5 +658,98 @@ mod tests {
         ] {
             assert!(out.contains(want), "{want}: {out}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_long_data_line_discards_the_message_and_the_session_goes_on() {
+        let long = "a".repeat(MAX_DATA_LINE + 1);
+        let input = format!(
+            "EHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<a@bounces.localhost>\r\nDATA\r\n{long}\r\n.\r\n\
+             MAIL FROM:<>\r\nRCPT TO:<a@bounces.localhost>\r\nDATA\r\nshort\r\n.\r\nQUIT\r\n"
+        );
+        let (out, sink) = converse(&input, &Config::default()).await;
+        assert!(out.contains("500 5.5.6 Line too long"), "{out}");
+        assert!(out.contains("250 2.0.0 Ok: stored as 1"), "{out}");
+        let stored = sink.0.lock().unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].2, b"short\r\n");
+    }
+
+    #[tokio::test]
+    async fn a_dot_after_a_bare_lf_smuggles_nothing() {
+        let input = "EHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<a@bounces.localhost>\r\nDATA\r\n\
+                     hi\n.\r\nMAIL FROM:<>\r\nRCPT TO:<b@bounces.localhost>\r\nDATA\r\nforged\r\n.\r\nQUIT\r\n";
+        let (out, sink) = converse(input, &Config::default()).await;
+        assert_eq!(out.matches("250 2.0.0 Ok: stored").count(), 1, "{out}");
+        let stored = sink.0.lock().unwrap();
+        assert_eq!(stored[0].1, ["a@bounces.localhost"]);
+        assert!(stored[0].2.starts_with(b"hi\n.\r\nMAIL FROM:<>"));
+    }
+
+    #[tokio::test]
+    async fn postmaster_without_a_domain_is_accepted_in_any_case() {
+        let input = "EHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<postmaster>\r\nRCPT TO:<POSTMASTER>\r\n\
+                     RCPT TO:<postmaster@elsewhere.test>\r\nRCPT TO:<postmasterx>\r\nQUIT\r\n";
+        let (out, _) = converse(input, &Config::default()).await;
+        assert_eq!(out.matches("250 2.1.5").count(), 2, "{out}");
+        assert_eq!(out.matches("550 5.7.1").count(), 2, "{out}");
+    }
+
+    #[test]
+    fn connections_are_counted_per_client_and_stress_starts_above_three_quarters() {
+        let config = Config {
+            max_connections: 8,
+            max_per_ip: 3,
+            ..Config::default()
+        };
+        let load = Arc::new(Load::new(&config));
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
+        let mut slots: Vec<Slot> = (0..2).map(|_| load.admit(a).unwrap()).collect();
+        slots.push(load.admit(mapped).unwrap());
+        assert!(load.admit(a).err().unwrap().starts_with("421 4.7.0"));
+        // One IPv6 /64 is one client.
+        let v6 = |s: &str| s.parse::<IpAddr>().unwrap();
+        for host in ["2001:db8::1", "2001:db8::2", "2001:db8::3"] {
+            slots.push(load.admit(v6(host)).unwrap());
+        }
+        assert!(load.admit(v6("2001:db8::ffff")).is_err());
+        assert!(!*load.stress.borrow());
+        slots.push(load.admit(v6("2001:db8:1::1")).unwrap());
+        assert!(*load.stress.borrow(), "7 of 8 open");
+        slots.push(load.admit(v6("2001:db8:2::1")).unwrap());
+        assert!(
+            load.admit(v6("2001:db8:3::1"))
+                .err()
+                .unwrap()
+                .starts_with("421 4.3.2")
+        );
+        slots.truncate(5);
+        assert!(!*load.stress.borrow(), "5 of 8 open");
+        slots.clear();
+        assert!(load.open.lock().unwrap().1.is_empty());
+        assert!(load.admit(a).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_wait_is_cut_short_when_stress_begins() {
+        let config = Config {
+            max_connections: 4,
+            timeout: Duration::from_secs(300),
+            stress_timeout: Duration::from_millis(50),
+            ..Config::default()
+        };
+        let load = Arc::new(Load::new(&config));
+        let patience = load.patience(&config);
+        let started = std::time::Instant::now();
+        let waiting =
+            tokio::spawn(async move { patience.wait(std::future::pending::<()>()).await });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!waiting.is_finished());
+        let _slots: Vec<Slot> = (0..4)
+            .map(|i| load.admit(IpAddr::from([192, 0, 2, i])).unwrap())
+            .collect();
+        assert_eq!(waiting.await.unwrap(), None);
+        assert!(started.elapsed() < Duration::from_secs(10));
     }
 }

@@ -56,6 +56,13 @@ pub struct Args {
     /// The PEM private key of --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Connections the receiver serves at once; more get `421 4.3.2`. [default: 200]
+    #[arg(long, value_name = "N")]
+    smtp_max_connections: Option<usize>,
+    /// Receiver connections at once from one client address (IPv6: one /64); more get
+    /// `421 4.7.0`. [default: 50]
+    #[arg(long, value_name = "N")]
+    smtp_max_per_ip: Option<usize>,
     /// Send all outbound mail through this SMTP relay (host:port).
     #[arg(long, env = "REBOUND_RELAY", value_name = "HOST:PORT")]
     relay: Option<String>,
@@ -116,6 +123,8 @@ struct Config {
     transports: Option<Vec<String>>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    smtp_max_connections: Option<usize>,
+    smtp_max_per_ip: Option<usize>,
     delivery_concurrency: Option<usize>,
     per_domain_rate: Option<f64>,
     resolver: Option<SocketAddr>,
@@ -203,6 +212,14 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         (None, None) => None,
         _ => anyhow::bail!("tls_cert and tls_key go together"),
     };
+    let smtp_max_connections = args
+        .smtp_max_connections
+        .or(config.smtp_max_connections)
+        .map(|n| n.max(1));
+    let smtp_max_per_ip = args
+        .smtp_max_per_ip
+        .or(config.smtp_max_per_ip)
+        .map(|n| n.max(1));
     let sweep = Duration::from_secs(
         args.sweep_interval
             .or(config.sweep_interval)
@@ -294,10 +311,13 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             bounce_domains.join(", ")
         );
         let received = Arc::new(tokio::sync::Notify::new());
+        let receiver_defaults = rebound_smtp::receiver::Config::default();
         let receiver_config = Arc::new(rebound_smtp::receiver::Config {
             domains: state.ledger.bounce_domains().to_vec(),
             tls,
-            ..rebound_smtp::receiver::Config::default()
+            max_connections: smtp_max_connections.unwrap_or(receiver_defaults.max_connections),
+            max_per_ip: smtp_max_per_ip.unwrap_or(receiver_defaults.max_per_ip),
+            ..receiver_defaults
         });
         let receiver = tokio::spawn(rebound_smtp::receiver::serve(
             smtp_listener,

@@ -218,6 +218,11 @@ impl Server {
         );
         assert_eq!(st, 200, "{v}");
     }
+
+    /// The server's process id (to read its memory use from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for Server {
@@ -280,7 +285,11 @@ Subject: Our news\r\nMessage-ID: <{original_message_id}>\r\n\r\n--b1--\r\n"
 /// Speaks SMTP to the receiver: one message per call on a fresh connection. Returns every
 /// reply line; the last is the answer to the data (or the first refusal).
 pub fn smtp_send(server: &str, from: &str, to: &[&str], message: &str) -> Vec<String> {
-    let s = TcpStream::connect(server).unwrap();
+    smtp_send_over(TcpStream::connect(server).unwrap(), from, to, message)
+}
+
+/// [`smtp_send`] over a connection already made (from a chosen local address, say).
+pub fn smtp_send_over(s: TcpStream, from: &str, to: &[&str], message: &str) -> Vec<String> {
     let mut r = BufReader::new(s.try_clone().unwrap());
     let mut w = s;
     let mut replies = Vec::new();
