@@ -3,8 +3,8 @@
 
 use std::sync::LazyLock;
 
-use crate::formats::textscan;
 use crate::mail::Mail;
+use crate::notice::Notice;
 use crate::report::{Action, Report};
 use crate::text;
 
@@ -60,165 +60,6 @@ fn command_in(haystack: &str) -> Option<&'static str> {
     first.and_then(|i| COMMAND_PHRASES.get(i)).map(|(_, c)| *c)
 }
 
-/// Sendmail-style transcripts: `>>> RCPT To:<a@b>` followed by `<<< 550 ...`. The command is
-/// the last `>>>` line before the first `<<<` reply that carries the recipient or its response.
-fn command_in_transcript(notice: &str, address: &str, diagnostic: &str) -> Option<&'static str> {
-    // Only a reply line can decide, and most notices have no transcript.
-    memchr::memmem::find(notice.as_bytes(), b"<<< ")?;
-    // The first 24 characters of the response.
-    let probe = diagnostic
-        .char_indices()
-        .nth(24)
-        .and_then(|(end, _)| diagnostic.get(..end))
-        .unwrap_or(diagnostic);
-    let mut last_sent: Option<&str> = None;
-    for line in text::lines(notice) {
-        let t = line.trim_start();
-        if let Some(cmd) = t.strip_prefix(">>> ") {
-            last_sent = Some(cmd);
-        } else if let Some(reply) = t.strip_prefix("<<< ") {
-            let hit = text::contains_ci(reply, address)
-                || (!probe.is_empty() && reply.starts_with(probe));
-            if hit {
-                let word = last_sent?
-                    .split([' ', ':'])
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_uppercase();
-                return match word.as_str() {
-                    "DATA" | "." => Some("DATA"),
-                    "RCPT" => Some("RCPT"),
-                    "MAIL" => Some("MAIL"),
-                    "EHLO" => Some("EHLO"),
-                    "HELO" => Some("HELO"),
-                    _ => None,
-                };
-            }
-        }
-    }
-    None
-}
-
-/// The most telling line of the notice about `address`: the one with the most text after the
-/// address (Sendmail "<a@b>... Deferred: ..."), else the paragraph that names it.
-fn response_from_notice(
-    notice: &str,
-    lines: &[&str],
-    address: &str,
-    others: &[String],
-) -> Option<String> {
-    let mut best: Option<(usize, usize)> = None;
-    // The lines that name the address, from one search through the whole notice (a search per
-    // line costs more than the search): `lines` are pieces of `notice`, in order.
-    let mut named = occurrences_ci(notice, address).peekable();
-    for (i, l) in lines.iter().enumerate() {
-        let start = (l.as_ptr() as usize).wrapping_sub(notice.as_ptr() as usize);
-        while named.next_if(|p| *p < start).is_some() {}
-        let Some(&at) = named.peek() else {
-            break;
-        };
-        if at + address.len() > start + l.len() {
-            continue;
-        }
-        if textscan::is_dsn_field(l) {
-            // RFC 3464 fields pasted into the text name the recipient but are not its response.
-            continue;
-        }
-        let rest = l.get(at - start + address.len()..).unwrap_or("");
-        let rest = rest.trim_start_matches(['>', ':', '.', ' ', '"', ',']);
-        if best.is_none_or(|(_, n)| rest.len() > n) {
-            best = Some((i, rest.len()));
-        }
-    }
-    let (i, n) = best?;
-    // The paragraph ends where the next recipient's starts (OpenSMTPD lists them line by line).
-    let next = (i + 1..lines.len())
-        .find(|j| {
-            others
-                .iter()
-                .any(|o| !o.eq_ignore_ascii_case(address) && text::contains_ci(lines[*j], o))
-        })
-        .unwrap_or(lines.len());
-    let p = textscan::paragraph(lines, i, next);
-    if n > 0 {
-        Some(p)
-    } else {
-        Some(p)
-            .filter(|p| p.len() > address.len() + 2)
-            .or_else(|| reason_before_list(lines, i))
-    }
-}
-
-/// The offsets of every occurrence of `needle` in `haystack` (ASCII case-insensitively,
-/// overlapping ones included), in order.
-fn occurrences_ci<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        let rest = haystack.as_bytes().get(from..)?;
-        let p = from + text::find_ci_bytes(rest, needle.as_bytes())?;
-        from = p + 1;
-        Some(p)
-    })
-}
-
-/// The sentence that introduces a list of bare addresses and gives the reason for all of them,
-/// as Microsoft's SMTP service (IIS SMTPSVC, Exchange 2000/2003) writes: "Unable to deliver
-/// message to the following recipients, because the message was forwarded more than the maximum
-/// allowed times." / "…, due to being unable to connect successfully to the destination mail
-/// server." Only such a paragraph right above the list counts.
-fn reason_before_list(lines: &[&str], i: usize) -> Option<String> {
-    let mut j = i;
-    // Other addresses of the same list, then blank lines.
-    while j > 0
-        && text::address(lines[j - 1]).is_some_and(|a| lines[j - 1].trim().len() <= a.len() + 2)
-    {
-        j -= 1;
-    }
-    while j > 0 && text::is_blank(lines[j - 1]) {
-        j -= 1;
-    }
-    let end = j;
-    while j > 0 && !text::is_blank(lines[j - 1]) {
-        j -= 1;
-    }
-    let p = text::squeeze(&lines.get(j..end)?.join(" "));
-    let lower = p.to_ascii_lowercase();
-    (lower.contains("the following recipient")
-        && (lower.contains(", because ") || lower.contains(", due to ")))
-    .then_some(p)
-}
-
-/// Sendmail's "----- Transcript of session follows -----" block.
-const TRANSCRIPT: &str = "transcript of session follows";
-
-/// A status code for `address` from a Sendmail transcript, for a report whose `Status` is only
-/// X.0.0 and whose `Diagnostic-Code` has none: a local mailer's exit ("X-Unix; 255") is
-/// explained in the transcript by Sendmail's own line, "554 5.3.0 unknown mailer error 255".
-/// Lines that name the address count; with a single recipient, any reply line does.
-fn transcript_code<'a>(
-    lines: &[&'a str],
-    address: &str,
-    single: bool,
-) -> Option<(String, &'a str)> {
-    let start = lines
-        .iter()
-        .position(|l| text::contains_ci(l, TRANSCRIPT))?;
-    lines
-        .get(start + 1..)?
-        .iter()
-        .take_while(|l| !l.trim_start().starts_with("-----"))
-        .filter(|l| single || text::contains_ci(l, address))
-        .filter_map(|l| {
-            let t = l.trim_start().trim_start_matches("<<<").trim_start();
-            let code = text::reply_code(t).filter(|c| t.starts_with(c))?;
-            let rest = t.get(code.len()..)?.trim_start_matches(['-', ' ']);
-            let status = text::status_code(rest)
-                .filter(|s| rest.starts_with(s) && s.get(..1) == code.get(..1))?;
-            Some((status.to_string(), *l))
-        })
-        .find(|(s, _)| !s.ends_with(".0.0"))
-}
-
 /// Sendmail's own transcript lines that state a cause: "unknown mailer error N" is its message
 /// for a local delivery program (`X-Unix` mailer) that exited with a code outside sysexits(3).
 const SENDMAIL_CAUSES: &[(&str, &str)] = &[("unknown mailer error", "mailererror")];
@@ -251,9 +92,12 @@ pub fn complete(report: &mut Report, mail: &Mail) {
         .iter()
         .map(|r| r.address.clone())
         .collect();
+    // What the notice says about each recipient, looked up through one index (SPEC §10: no
+    // search of the whole notice per recipient).
+    let mut index = Notice::new(notice, &lines, &all);
     for r in &mut report.recipients {
         let around = if r.diagnostic.is_empty() || r.command.is_none() {
-            response_from_notice(notice, &lines, &r.address, &all)
+            index.response(&r.address)
         } else {
             None
         };
@@ -261,12 +105,13 @@ pub fn complete(report: &mut Report, mail: &Mail) {
             && let Some(d) = &around
         {
             r.diagnostic = d.clone();
+            text::clip(&mut r.diagnostic, text::MAX_RESPONSE);
         }
         if r.command.is_none() {
             let around = around.unwrap_or_default();
             r.command = command_in(&r.diagnostic)
                 .or_else(|| command_in(&around))
-                .or_else(|| command_in_transcript(notice, &r.address, &r.diagnostic))
+                .or_else(|| index.transcript_command(&r.address, &r.diagnostic))
                 .map(str::to_string);
         }
         // RFC 3463 codes in the response are more specific than the `Status:` field: Exim and
@@ -275,7 +120,7 @@ pub fn complete(report: &mut Report, mail: &Mail) {
         if found.is_none()
             && r.status.as_deref().is_some_and(|s| s.ends_with(".0.0"))
             && text::status_code(&r.diagnostic).is_none()
-            && let Some((code, line)) = transcript_code(&lines, &r.address, all.len() == 1)
+            && let Some((code, line)) = index.transcript_code(&r.address, all.len() == 1)
         {
             found = Some(code);
             r.hint = r.hint.or_else(|| {
@@ -403,16 +248,7 @@ fn field_value(block: &str, name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::occurrences_ci;
     use crate::parse;
-
-    #[test]
-    fn every_occurrence_in_any_ascii_case() {
-        let t = "\u{c4}@x.test \u{e4}@X.TEST a \u{c4}@X.TEST\u{c4}@x.test";
-        let found: Vec<usize> = occurrences_ci(t, "\u{c4}@x.test").collect();
-        assert_eq!(found, [0, 22, 31]);
-        assert_eq!(occurrences_ci("aaa", "aa").collect::<Vec<_>>(), vec![0, 1]);
-    }
 
     #[test]
     fn reason_above_a_list_of_bare_addresses() {

@@ -40,6 +40,7 @@ pub mod header;
 pub mod mail;
 pub mod mbox;
 pub mod mime;
+mod notice;
 pub mod reply;
 mod report;
 pub mod scan;

@@ -427,6 +427,10 @@ fn delimiter_end(body: &[u8], after: usize) -> (Option<usize>, bool) {
 
 /// Decodes RFC 2047 encoded words (`=?charset?B?...?=`, `=?charset?Q?...?=`) in a header value;
 /// white space between adjacent encoded words is dropped (RFC 2047 §6.2).
+///
+/// One pass: an encoded word ends at the third `?` after its `=?` (RFC 2047 §2: no `?` in the
+/// charset, the encoding or the encoded text), so a failed one costs only the text up to there,
+/// and when fewer than three are left no later word can end either.
 pub fn decode_words(value: &str) -> Cow<'_, str> {
     if !value.contains("=?") {
         return Cow::Borrowed(value);
@@ -437,7 +441,7 @@ pub fn decode_words(value: &str) -> Cow<'_, str> {
     while let Some(start) = rest.find("=?") {
         let (before, tail) = rest.split_at(start);
         match encoded_word(tail) {
-            Some((text, used)) => {
+            Word::Decoded(text, used) => {
                 if !(last_was_word && before.trim().is_empty()) {
                     out.push_str(before);
                 }
@@ -445,25 +449,51 @@ pub fn decode_words(value: &str) -> Cow<'_, str> {
                 rest = &tail[used..];
                 last_was_word = true;
             }
-            None => {
+            Word::NotHere => {
                 out.push_str(before);
                 out.push_str("=?");
                 rest = &tail[2..];
                 last_was_word = false;
             }
+            Word::NoneLeft => break,
         }
     }
     out.push_str(rest);
     Cow::Owned(out)
 }
 
-/// One encoded word at the start of `s`: its text and the bytes it used.
-fn encoded_word(s: &str) -> Option<(String, usize)> {
-    let inner = s.strip_prefix("=?")?;
-    let (charset, inner) = inner.split_once('?')?;
-    let (enc, inner) = inner.split_once('?')?;
-    let end = inner.find("?=")?;
-    let data = &inner[..end];
+/// What [`encoded_word`] found.
+enum Word {
+    /// The decoded text and the bytes the word used.
+    Decoded(String, usize),
+    /// No encoded word starts here.
+    NotHere,
+    /// No encoded word starts here nor anywhere later: fewer than three `?` are left.
+    NoneLeft,
+}
+
+/// One encoded word at the start of `s` (which starts with `=?`).
+fn encoded_word(s: &str) -> Word {
+    let Some(inner) = s.strip_prefix("=?") else {
+        return Word::NotHere;
+    };
+    let mut marks = memchr::memchr_iter(b'?', inner.as_bytes());
+    let (Some(a), Some(b), Some(c)) = (marks.next(), marks.next(), marks.next()) else {
+        return Word::NoneLeft;
+    };
+    if inner.as_bytes().get(c + 1) != Some(&b'=') {
+        return Word::NotHere;
+    }
+    // The marks are ASCII, so these are character boundaries.
+    let (charset, enc, data) = (&inner[..a], &inner[a + 1..b], &inner[b + 1..c]);
+    match decode_word(charset, enc, data) {
+        Some(text) => Word::Decoded(text, 2 + c + 2),
+        None => Word::NotHere,
+    }
+}
+
+/// The text of an encoded word's `data` in `charset`, transfer-encoded as `enc` (B or Q).
+fn decode_word(charset: &str, enc: &str, data: &str) -> Option<String> {
     if data.contains(' ') {
         return None;
     }
@@ -489,11 +519,9 @@ fn encoded_word(s: &str) -> Option<(String, usize)> {
         }
         _ => return None,
     };
-    let used = 2 + charset.len() + 1 + enc.len() + 1 + end + 2;
     // RFC 2231 language suffix: "utf-8*en".
     let charset = charset.split('*').next().unwrap_or(charset);
-    let text = decode_text(&bytes, Some(charset)).into_owned();
-    Some((text, used))
+    Some(decode_text(&bytes, Some(charset)).into_owned())
 }
 
 #[cfg(test)]
@@ -560,6 +588,8 @@ mod tests {
         );
         assert_eq!(decode_words("plain"), "plain");
         assert_eq!(decode_words("=?broken"), "=?broken");
+        assert_eq!(decode_words("=?a?Q?x=?a?Q?x"), "=?a?Q?x=?a?Q?x");
+        assert_eq!(decode_words("=?x =?utf-8?Q?a?="), "=?x a");
         assert_eq!(
             decode_words("Re: =?ISO-8859-1?Q?K=E4ra?= v\u{e4}n"),
             "Re: K\u{e4}ra v\u{e4}n"

@@ -76,6 +76,9 @@ pub enum Flag {
     NoRecipient,
     /// The input was cut at the size limit.
     Truncated,
+    /// The report named more recipients than are read (`formats::MAX_RECIPIENTS`, SPEC §10);
+    /// the number left unread.
+    TooManyRecipients(usize),
 }
 
 /// Per-recipient facts from a report.

@@ -83,18 +83,13 @@ pub fn scan(text: &str) -> Scan {
         notice_len: text.len(),
         ..Scan::default()
     };
+    // Where markers of the original occur: judged after the scan, in order, so that finding
+    // the start of each one's line costs no search back through the text.
+    let mut markers: Vec<usize> = Vec::new();
     a.phrases.each_match(text, |pattern, start| {
         match a.kinds.get(pattern) {
             Some(Kind::Format(i)) => s.formats |= 1u64 << i,
-            Some(Kind::OriginalMarker) => {
-                let before = text.get(..start).unwrap_or("");
-                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-                if line_start < s.notice_len
-                    && textscan::starts_original(before.get(line_start..).unwrap_or(""))
-                {
-                    s.notice_len = line_start;
-                }
-            }
+            Some(Kind::OriginalMarker) => markers.push(start),
             // A header block of the original ("Received:" or "Return-Path:" after a blank line).
             Some(Kind::HeaderBlock) => s.notice_len = s.notice_len.min(start + 1),
             Some(Kind::DsnField) => {
@@ -108,7 +103,56 @@ pub fn scan(text: &str) -> Scan {
             None => {}
         }
     });
+    markers.sort_unstable();
+    let mut lines = LineStarts::default();
+    for start in markers {
+        let line_start = lines.of(text, start);
+        if line_start >= s.notice_len {
+            break;
+        }
+        if lines.introduces_original(text, start) {
+            s.notice_len = line_start;
+            break;
+        }
+    }
     s
+}
+
+/// The start of the line of each of a series of increasing offsets, found by looking at each
+/// byte of the text once, and what the start of that line holds.
+#[derive(Default)]
+struct LineStarts {
+    /// The last offset asked about.
+    at: usize,
+    /// The start of its line.
+    line: usize,
+    /// For the line: where the decoration before a marker ends, and its first character that
+    /// is no white space (see [`textscan::starts_original`]); found on first use.
+    head: Option<(usize, Option<char>)>,
+}
+
+impl LineStarts {
+    /// The start of the line that holds `offset` (not less than the last one asked about).
+    fn of(&mut self, text: &str, offset: usize) -> usize {
+        let seen = text.as_bytes().get(self.at..offset).unwrap_or(&[]);
+        if let Some(nl) = memchr::memrchr(b'\n', seen) {
+            self.line = self.at + nl + 1;
+            self.head = None;
+        }
+        self.at = offset.max(self.at);
+        self.line
+    }
+
+    /// [`textscan::starts_original`] of the text before the marker at `offset` on its line
+    /// (as [`LineStarts::of`] last found it).
+    fn introduces_original(&mut self, text: &str, offset: usize) -> bool {
+        let line = self.line;
+        let before = text.get(line..offset).unwrap_or("");
+        // Markers start with a letter, so the decoration that starts the line ends before the
+        // first one on the line: measured once per line.
+        let (decoration_end, first) = *self.head.get_or_insert_with(|| textscan::line_head(before));
+        textscan::starts_original_at(before, decoration_end, first)
+    }
 }
 
 #[cfg(test)]

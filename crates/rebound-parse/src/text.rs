@@ -180,6 +180,30 @@ pub fn address(text: &str) -> Option<&str> {
     addresses(text).next()
 }
 
+/// The most of a response kept for one recipient, in bytes. An SMTP reply line is at most 512
+/// octets (RFC 5321 §4.5.3.1.5) and real multi-line replies and notices run to a few lines;
+/// a longer "response" is a paragraph of hostile text, and keeping it whole for every recipient
+/// would make the cost of a report grow with recipients times text.
+pub const MAX_RESPONSE: usize = 4096;
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+pub fn prefix(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+/// Cuts `s` to at most `max` bytes, on a character boundary.
+pub fn clip(s: &mut String, max: usize) {
+    let keep = prefix(s, max).len();
+    s.truncate(keep);
+}
+
 /// `bytes` as text, invalid UTF-8 replaced (as [`String::from_utf8_lossy`]); valid UTF-8,
 /// the common case, is checked with the word-at-a-time validator and borrowed.
 pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {

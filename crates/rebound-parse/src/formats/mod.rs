@@ -1,7 +1,12 @@
 //! Report formats, one module each, tried in order: [`FIRST`], [`lhost::FORMATS`], [`GENERIC`].
 
 use crate::mail::Mail;
-use crate::report::{Recipient, Report, ReportKind};
+use crate::report::{Flag, Recipient, Report, ReportKind};
+use crate::text;
+
+/// The most recipients read from one report (SPEC §10); the rest are counted in
+/// [`Flag::TooManyRecipients`]. Every later step costs a bounded amount per recipient.
+pub const MAX_RECIPIENTS: usize = 10_000;
 
 pub mod arf;
 pub mod lhost;
@@ -66,14 +71,23 @@ pub fn read(mail: &Mail) -> Report {
         if !f.markers.is_empty() && present & (1u64 << i) == 0 {
             continue;
         }
-        if let Some(recipients) = (f.read)(mail) {
+        if let Some(mut recipients) = (f.read)(mail) {
             if recipients.is_empty() {
                 continue;
+            }
+            let mut flags = Vec::new();
+            if recipients.len() > MAX_RECIPIENTS {
+                flags.push(Flag::TooManyRecipients(recipients.len() - MAX_RECIPIENTS));
+                recipients.truncate(MAX_RECIPIENTS);
+            }
+            for r in &mut recipients {
+                text::clip(&mut r.diagnostic, text::MAX_RESPONSE);
             }
             return Report {
                 engine: f.name,
                 kind: f.kind,
                 recipients,
+                flags,
                 ..Report::default()
             };
         }

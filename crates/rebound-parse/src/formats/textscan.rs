@@ -4,6 +4,8 @@
 //! It only reads messages that look like bounces (sent by a mail system, or with a bounce
 //! subject), and only the part before the returned original.
 
+use std::collections::HashSet;
+
 use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
@@ -65,17 +67,27 @@ pub fn looks_like_bounce(mail: &Mail) -> bool {
     BOUNCE_SUBJECTS.iter().any(|m| s.contains(m))
 }
 
-/// Whether a marker preceded by `before` (the start of its line) introduces the returned
+/// Decoration of separator lines ("------ This is a copy", "==== Original message").
+const DECORATION: &str = "-=*_#>|[(";
+
+/// Of the start of a line: the offset where white space and decoration end, and the first
+/// character that is no white space.
+pub(crate) fn line_head(line: &str) -> (usize, Option<char>) {
+    let t = line.trim_start_matches(|c: char| c.is_whitespace() || DECORATION.contains(c));
+    (line.len() - t.len(), line.trim_start().chars().next())
+}
+
+/// Whether a marker preceded by `before` (the start of its line, whose [`line_head`] is
+/// `decoration_end` and `first`) introduces the returned
 /// original: it starts the line, possibly after decoration ("------ This is a copy of the
 /// message ..."), or sits in a decorated separator line. Boilerplate that only mentions the
 /// returned message mid-sentence ("delete your own text from the attached returned message",
 /// Postfix) does not count.
-pub(crate) fn starts_original(before: &str) -> bool {
-    const DECORATION: &str = "-=*_#>|[(";
-    let t = before.trim_start_matches(|c: char| c.is_whitespace() || DECORATION.contains(c));
+pub(crate) fn starts_original_at(before: &str, decoration_end: usize, first: Option<char>) -> bool {
+    let t = before.get(decoration_end.min(before.len())..).unwrap_or("");
     let plain =
         t.is_empty() || t.eq_ignore_ascii_case("this is a ") || t.eq_ignore_ascii_case("a ");
-    let separator_line = before.trim_start().starts_with(['-', '=', '*']) && before.len() < 80;
+    let separator_line = first.is_some_and(|c| matches!(c, '-' | '=' | '*')) && before.len() < 80;
     plain || separator_line
 }
 
@@ -94,9 +106,22 @@ fn is_system_address(addr: &str) -> bool {
     SYSTEM_LOCALPARTS.contains(&l.as_str())
 }
 
+/// Words of a line that introduce the address it names ("RCPT TO:<a@b>", "Recipient: a@b",
+/// "delivery to a@b", …).
+const RECIPIENT_WORDS: &[&str] = &[
+    "rcpt to:",
+    "recipient:",
+    "to:<",
+    "address:",
+    "addressed to",
+    "delivery to",
+    "mailbox",
+];
+
 /// True when `line` names `addr` the way failed-recipient lists do: alone on the line, as
-/// `<addr>:` or `addr:`, or right at the start followed by the error.
-fn is_recipient_line(line: &str, addr: &str) -> bool {
+/// `<addr>:` or `addr:`, or right at the start followed by the error; or when the line has one
+/// of [`RECIPIENT_WORDS`] (`has_words`, computed once per line).
+fn is_recipient_line(line: &str, addr: &str, has_words: impl FnOnce() -> bool) -> bool {
     let t = line.trim().trim_start_matches(['-', '*', '>', ' ']);
     let t = t.trim_start_matches('"');
     let t = t.strip_prefix('<').unwrap_or(t);
@@ -106,18 +131,7 @@ fn is_recipient_line(line: &str, addr: &str) -> bool {
             || rest.starts_with([':', ' ', '.', ',', ';', '\t', '('])
             || rest.starts_with("...");
     }
-    let l = line.to_ascii_lowercase();
-    [
-        "rcpt to:",
-        "recipient:",
-        "to:<",
-        "address:",
-        "addressed to",
-        "delivery to",
-        "mailbox",
-    ]
-    .iter()
-    .any(|k| l.contains(k))
+    has_words()
 }
 
 /// Reads a plain-text bounce.
@@ -126,7 +140,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
         return None;
     }
     let body = mail.notice();
-    let mut excluded: Vec<String> = Vec::new();
+    let mut excluded: HashSet<String> = HashSet::new();
     for h in ["to", "from", "return-path", "reply-to"] {
         if let Some(v) = mail.header(h) {
             excluded.extend(text::addresses(v).map(|a| a.to_ascii_lowercase()));
@@ -134,25 +148,38 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     }
     let lines: Vec<&str> = text::lines(body).collect();
     let mut hits: Vec<(usize, String)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for (i, line) in lines.iter().enumerate() {
+        // Whether the line has one of the recipient words: looked for once per line, not once
+        // per address on it (a line may hold thousands).
+        let mut has_words: Option<bool> = None;
         for a in text::addresses(line) {
             let al = a.to_ascii_lowercase();
-            if excluded.contains(&al) || is_system_address(a) {
+            if excluded.contains(&al) || is_system_address(a) || seen.contains(&al) {
                 continue;
             }
-            if is_recipient_line(line, a) && !hits.iter().any(|(_, h)| h.eq_ignore_ascii_case(a)) {
+            let words = || {
+                *has_words.get_or_insert_with(|| {
+                    let l = line.to_ascii_lowercase();
+                    RECIPIENT_WORDS.iter().any(|k| l.contains(k))
+                })
+            };
+            if is_recipient_line(line, a, words) {
                 hits.push((i, a.to_string()));
+                seen.insert(al);
             }
         }
     }
     if hits.is_empty() {
         if let Some(v) = mail.header("x-failed-recipients") {
-            let all = text::squeeze(body);
+            // One response for every address: read at most what one response keeps.
+            let all = text::squeeze(text::prefix(body, 4 * text::MAX_RESPONSE));
+            let all = text::prefix(&all, text::MAX_RESPONSE);
             return Some(
                 text::addresses(v)
                     .map(|a| Recipient {
                         address: a.to_string(),
-                        diagnostic: all.clone(),
+                        diagnostic: all.to_string(),
                         ..Recipient::default()
                     })
                     .collect(),
@@ -161,15 +188,25 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
         return None;
     }
     let mut out = Vec::new();
+    // Recipients named on one line share their paragraph: made once.
+    let mut last: Option<((usize, usize), String)> = None;
     for (k, (i, addr)) in hits.iter().enumerate() {
         let next = hits
             .get(k + 1)
             .map(|(j, _)| *j)
             .filter(|j| j > i)
             .unwrap_or(lines.len());
+        let diagnostic = match &last {
+            Some((at, p)) if *at == (*i, next) => p.clone(),
+            _ => {
+                let p = paragraph(&lines, *i, next);
+                last = Some(((*i, next), p.clone()));
+                p
+            }
+        };
         out.push(Recipient {
             address: addr.clone(),
-            diagnostic: paragraph(&lines, *i, next),
+            diagnostic,
             ..Recipient::default()
         });
     }
@@ -178,26 +215,42 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
 
 /// The response text for a recipient named on line `i`: that line and what follows up to the
 /// next recipient or a blank line; when the recipient line stands alone, the next paragraph.
+///
+/// At most a few times [`text::MAX_RESPONSE`] bytes of text are read, so the cost of one
+/// recipient's response is bounded however long its paragraph.
 pub fn paragraph(lines: &[&str], i: usize, next: usize) -> String {
     // A block of RFC 3464 fields pasted after the prose is not part of the response.
     let part_of_reply = |l: &str| !text::is_blank(l) && !is_dsn_field(l);
+    let mut budget = 4 * text::MAX_RESPONSE;
     let mut parts: Vec<&str> = Vec::with_capacity(16);
-    parts.push(lines[i]);
+    let Some(first) = lines.get(i) else {
+        return String::new();
+    };
+    take(&mut parts, &mut budget, first);
     let mut j = i + 1;
-    while j < next && part_of_reply(lines[j]) {
-        parts.push(lines[j]);
+    while j < next && budget > 0 && part_of_reply(lines[j]) {
+        take(&mut parts, &mut budget, lines[j]);
         j += 1;
     }
-    if parts.len() == 1 {
+    if parts.len() == 1 && budget > 0 {
         while j < next && text::is_blank(lines[j]) {
             j += 1;
         }
-        while j < next && part_of_reply(lines[j]) {
-            parts.push(lines[j]);
+        while j < next && budget > 0 && part_of_reply(lines[j]) {
+            take(&mut parts, &mut budget, lines[j]);
             j += 1;
         }
     }
-    text::squeeze_join(&parts)
+    let mut p = text::squeeze_join(&parts);
+    text::clip(&mut p, text::MAX_RESPONSE);
+    p
+}
+
+/// Adds what is left of `budget` bytes of `line` to `parts`.
+fn take<'l>(parts: &mut Vec<&'l str>, budget: &mut usize, line: &'l str) {
+    let l = text::prefix(line, *budget);
+    *budget = budget.saturating_sub(l.len() + 1);
+    parts.push(l);
 }
 
 /// Per-message and per-recipient field names of RFC 3464 §2.2-2.3 (and Sendmail's
