@@ -2,26 +2,18 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use rebound_ledger::Actor;
+use rebound_ledger::{Actor, same_secret};
 use std::sync::Arc;
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::throttle::Client;
 
 /// The bearer token of a request, if any.
 fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get("authorization")?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-}
-
-/// Compares without an early exit, so the admin key cannot be guessed byte by byte by timing.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 /// The `account` query parameter, which lets the operator act inside an account.
@@ -41,17 +33,25 @@ enum Key {
     Account(i64),
 }
 
-/// Reads and checks the bearer key: 401 when missing or unknown.
+/// Reads and checks the bearer key: 401 when missing or unknown, 429 after too many wrong
+/// keys from the client or with the key.
 fn key(parts: &Parts, state: &AppState) -> Result<Key, ApiError> {
     let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
-    if same(token, &state.admin_key) {
+    let client = Client::of(parts);
+    state
+        .throttle
+        .check(client, token)
+        .map_err(ApiError::too_many_attempts)?;
+    if same_secret(token, &state.admin_key) {
         return Ok(Key::Admin);
     }
-    state
-        .ledger
-        .authenticate(token)
-        .map(Key::Account)
-        .ok_or_else(ApiError::unauthorized)
+    match state.ledger.authenticate(token) {
+        Some(account) => Ok(Key::Account(account)),
+        None => {
+            state.throttle.failed(client, token);
+            Err(ApiError::unauthorized())
+        }
+    }
 }
 
 /// A request on behalf of one account: its own key, or the admin key with `?account=ID`.

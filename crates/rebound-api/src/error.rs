@@ -13,6 +13,8 @@ pub struct ApiError {
     pub code: &'static str,
     /// A sentence for people.
     pub message: String,
+    /// Seconds for a `Retry-After` header (429).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -22,6 +24,20 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 429: too many failed authentications from this client or with this key.
+    pub fn too_many_attempts(wait: std::time::Duration) -> ApiError {
+        let secs = crate::throttle::retry_after_secs(wait);
+        ApiError {
+            retry_after: Some(secs),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!("too many wrong keys; try again in {secs} s"),
+            )
         }
     }
 
@@ -58,6 +74,9 @@ impl From<LedgerError> for ApiError {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_address", message)
             }
             LedgerError::Invalid(_) => ApiError::bad_request(message),
+            LedgerError::HostNotAllowed(_) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "host_not_allowed", message)
+            }
             LedgerError::NotFound(_) => ApiError::not_found(message),
             LedgerError::TooLarge(_) => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
@@ -75,6 +94,11 @@ impl From<LedgerError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
-        (self.status, axum::Json(body)).into_response()
+        let mut r = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            r.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        r
     }
 }

@@ -9,6 +9,7 @@ mod auth;
 mod error;
 mod inboxes;
 mod metrics;
+pub mod throttle;
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use serde_json::json;
 pub use auth::{AccountCaller, Admin};
 pub use error::ApiError;
 pub use metrics::Metrics;
+pub use throttle::{Client, Throttle};
 
 /// The largest request body: a raw bounce may be as big as the parser reads (16 MiB).
 pub const MAX_BODY_BYTES: usize = 16 << 20;
@@ -40,6 +42,44 @@ pub struct AppState {
     pub admin_key: String,
     /// Counters for `/metrics`.
     pub metrics: Metrics,
+    /// Failed authentications (API keys and web sign-in).
+    pub throttle: Throttle,
+    /// Where people reach this server (`--public-url`); `https://` makes cookies `Secure`.
+    pub public_url: Option<String>,
+}
+
+impl AppState {
+    /// Whether the server is reached over HTTPS, so cookies can be `Secure`.
+    pub fn https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| {
+            u.get(..8)
+                .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+        })
+    }
+}
+
+/// Headers on every response: no MIME sniffing, no framing (clickjacking), nothing loaded from
+/// elsewhere (the UI has no script and no inline style), no URLs leaked to other sites.
+pub async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::http::HeaderValue;
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    r
 }
 
 impl AsRef<Ledger> for AppState {
@@ -102,6 +142,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             metrics::count,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }
 

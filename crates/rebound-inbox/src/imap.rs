@@ -1,6 +1,7 @@
 //! One IMAP connection: TCP, TLS (implicit or STARTTLS), login with a password or XOAUTH2, and
 //! the read-only commands the watcher uses.
 
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -135,13 +136,20 @@ async fn timed<T>(
         .map_err(|_| Error::Imap(format!("{what}: no answer in {COMMAND_TIMEOUT:?}")))?
 }
 
-/// Connects, secures the connection as configured, and logs in.
-pub async fn connect(login: &InboxLogin, tls: &TlsConnector) -> Result<ImapSession, Error> {
+/// Connects to one of `addrs` (the inbox's host, resolved and checked by
+/// [`Destinations::resolve`](rebound_ledger::Destinations::resolve)), secures the connection as
+/// configured (the certificate is checked against the host's name), and logs in.
+pub async fn connect(
+    login: &InboxLogin,
+    addrs: &[SocketAddr],
+    tls: &TlsConnector,
+) -> Result<ImapSession, Error> {
     timed("connecting", async {
-        let tcp = TcpStream::connect((login.host.as_str(), login.port))
+        let tcp = TcpStream::connect(addrs)
             .await
             .map_err(|e| Error::Io(format!("connecting to {}:{}: {e}", login.host, login.port)))?;
-        let name = ServerName::try_from(login.host.clone())
+        let host = login.host.trim_start_matches('[').trim_end_matches(']');
+        let name = ServerName::try_from(host.to_string())
             .map_err(|e| Error::Config(format!("host {:?}: {e}", login.host)))?;
         let mut client = match login.tls {
             Tls::Tls => {

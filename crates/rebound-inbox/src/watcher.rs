@@ -121,7 +121,13 @@ async fn session(
     opts: &Options,
     backoff: &mut Duration,
 ) -> Result<Infallible, Error> {
-    let mut s = imap::connect(login, tls).await?;
+    // Resolved and checked at every connect: DNS and the operator's list can change.
+    let addrs = ledger
+        .inbox_destinations()
+        .resolve(&login.host, login.port)
+        .await
+        .map_err(|e| Error::Config(e.to_string()))?;
+    let mut s = imap::connect(login, &addrs, tls).await?;
     *backoff = Duration::from_secs(1);
     let idle = opts.use_idle && imap::has_idle(&mut s).await?;
     let sent = imap::sent_folder(&mut s).await?;

@@ -29,6 +29,9 @@ pub enum LedgerError {
         /// A sentence naming the reason.
         message: String,
     },
+    /// A connected inbox names a host the server may not connect to (see `destination`).
+    #[error("{0}")]
+    HostNotAllowed(String),
     /// The database failed.
     #[error("storage: {0}")]
     Storage(#[from] sqlx::Error),

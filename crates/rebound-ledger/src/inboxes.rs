@@ -22,6 +22,7 @@
 
 use serde::Serialize;
 
+use crate::destination::Refusal;
 use crate::error::{LedgerError, Result};
 use crate::event::{self, Event, EventKind};
 use crate::ledger::{Ledger, bare_message_id, canonical, sha256_hex};
@@ -335,6 +336,16 @@ impl Ledger {
         Ok(())
     }
 
+    /// Sets where connected inboxes may connect besides public addresses.
+    pub fn set_inbox_destinations(&mut self, d: crate::destination::Destinations) {
+        self.inbox_destinations = d;
+    }
+
+    /// Where connected inboxes may connect (checked again at each connect).
+    pub fn inbox_destinations(&self) -> &crate::destination::Destinations {
+        &self.inbox_destinations
+    }
+
     /// Whether a secret key is configured (inboxes can be connected).
     pub fn can_seal_secrets(&self) -> bool {
         self.secrets.is_some()
@@ -371,6 +382,10 @@ impl Ledger {
         let port = n.port.unwrap_or_else(|| n.tls.default_port());
         if port == 0 {
             return Err(LedgerError::Invalid("port must be 1 to 65535".into()));
+        }
+        // A name that does not resolve now is kept: the watcher checks at every connect.
+        if let Err(e @ Refusal::NotAllowed(_)) = self.inbox_destinations.resolve(host, port).await {
+            return Err(LedgerError::HostNotAllowed(e.to_string()));
         }
         let row = InboxRow {
             id: 0,

@@ -37,6 +37,7 @@ pub struct Ledger {
     incoming: std::sync::Mutex<Vec<Incoming>>,
     pub(crate) secrets: Option<crate::secret::SecretBox>,
     pub(crate) inbox_changes: tokio::sync::Notify,
+    pub(crate) inbox_destinations: crate::destination::Destinations,
 }
 
 /// A received message waiting for the next group commit.
@@ -254,6 +255,7 @@ impl Ledger {
             incoming: std::sync::Mutex::new(Vec::new()),
             secrets: None,
             inbox_changes: tokio::sync::Notify::new(),
+            inbox_destinations: Default::default(),
             pool,
             gate: RwLock::new(Gate::default()),
             keys: RwLock::new(HashMap::new()),
@@ -350,7 +352,8 @@ impl Ledger {
         })
     }
 
-    /// Gives an account a new key; the old one stops working (audited).
+    /// Gives an account a new key; the old one and the web sessions signed in with it stop
+    /// working (audited).
     pub async fn rotate_key(&self, account: i64) -> Result<String> {
         let (api_key, hash) = new_key()?;
         let _w = self.write.lock().await;
@@ -359,6 +362,8 @@ impl Ledger {
         if !store::set_key_hash(&mut tx, account, &hash).await? {
             return Err(LedgerError::NotFound(format!("no account {account}")));
         }
+        // Whoever signed in to the web with the old key is signed out with it.
+        store::delete_sessions_of(&mut tx, account).await?;
         let operator = Actor::Operator.as_str();
         store::audit(
             &mut tx,
@@ -1266,9 +1271,12 @@ impl Ledger {
     }
 }
 
-/// RFC 4180 quoting when needed.
+/// RFC 4180 quoting when needed. A cell a spreadsheet would read as a formula (it starts with
+/// `= + - @`, tab or CR) gets a leading `'` and quotes, as OWASP's "CSV Injection" advises.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("\"'{}\"", s.replace('"', "\"\""))
+    } else if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()

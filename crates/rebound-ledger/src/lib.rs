@@ -14,6 +14,7 @@
 
 pub mod address;
 pub mod derive;
+pub mod destination;
 pub mod emails;
 mod error;
 pub mod event;
@@ -28,6 +29,7 @@ pub mod store;
 pub mod time;
 pub mod verp;
 
+pub use destination::Destinations;
 pub use emails::{Delivery, EmailView, NewEmail, RecipientView, SendSummary};
 pub use error::{LedgerError, Result};
 pub use event::{Event, EventKind};
@@ -42,6 +44,7 @@ pub use ledger::{
     Processed, Skipped, SuppressionView, UnbounceHint, random_hex, sha256_hex,
 };
 pub use rules::Actor;
+pub use secret::same_secret;
 pub use session::Session;
 
 pub use time::{Clock, Timestamp};

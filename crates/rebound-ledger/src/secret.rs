@@ -9,6 +9,17 @@ use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 
 use crate::error::{LedgerError, Result};
 
+/// Whether two secrets (keys, CSRF tokens) are equal, in time that depends on neither: their
+/// SHA-256 digests are compared without an early exit, so not even the length leaks.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
 const PREFIX: &str = "v1:";
 const NONCE_LEN: usize = 12;
 
@@ -104,6 +115,15 @@ mod tests {
     use super::*;
 
     const KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+    #[test]
+    fn same_secret_compares_whole_values() {
+        assert!(same_secret("rb_abc", "rb_abc"));
+        assert!(!same_secret("rb_abc", "rb_abd"));
+        assert!(!same_secret("rb_abc", "rb_ab"));
+        assert!(!same_secret("", "x"));
+        assert!(same_secret("", ""));
+    }
 
     #[test]
     fn round_trip_and_fresh_nonces() {

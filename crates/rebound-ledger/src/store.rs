@@ -1271,6 +1271,15 @@ pub async fn delete_session(c: &mut AnyConnection, token_hash: &str) -> Result<(
     Ok(())
 }
 
+/// Ends every session of an account (its key was rotated).
+pub async fn delete_sessions_of(c: &mut AnyConnection, account: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
 /// Counts of an account's events since `since`: (kind, bounce type or "", reason or "", n).
 pub async fn event_counts(
     c: &mut AnyConnection,

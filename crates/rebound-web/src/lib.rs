@@ -23,6 +23,9 @@ pub use pages::label;
 
 /// The session cookie's name.
 const COOKIE: &str = "rebound_session";
+/// The pre-session cookie of the login form: its value is the form's CSRF token, so a login
+/// posted from another site (login CSRF) is refused.
+const LOGIN_COOKIE: &str = "rebound_login";
 
 /// The stylesheet.
 const CSS: &str = include_str!("app.css");
@@ -49,6 +52,7 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/static/app.css", get(css))
         .route("/static/icon.svg", get(icon))
         .route("/favicon.ico", get(icon))
+        .layer(axum::middleware::from_fn(rebound_api::security_headers))
         .with_state(state)
 }
 
@@ -66,13 +70,28 @@ async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
 }
 
-/// The cookie's token, if any.
+/// The session cookie's token, if any.
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    let header = headers.get(header::COOKIE)?.to_str().ok()?;
-    header.split(';').find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == COOKIE && !v.is_empty()).then(|| v.to_string())
-    })
+    cookie(headers, COOKIE)
+}
+
+/// A cookie's value, if set and not empty.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name && !v.is_empty()).then(|| v.to_string())
+        })
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite, and Secure when served over HTTPS.
+fn set_cookie(s: &AppState, name_value: &str, path: &str, same_site: &str, max_age: u32) -> String {
+    let secure = if s.https() { "; Secure" } else { "" };
+    format!("{name_value}; Path={path}; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}")
 }
 
 /// A signed-in visitor.
@@ -110,7 +129,7 @@ impl Web {
     /// Checks a form's CSRF token.
     fn check(&self, form: &HashMap<String, String>) -> Result<(), Stop> {
         match form.get("csrf") {
-            Some(t) if *t == self.session.csrf => Ok(()),
+            Some(t) if rebound_ledger::same_secret(t, &self.session.csrf) => Ok(()),
             _ => Err(Stop::from(error_page(
                 StatusCode::FORBIDDEN,
                 "The form has expired; reload the page and try again.",
@@ -133,7 +152,9 @@ impl From<rebound_ledger::LedgerError> for Stop {
         use rebound_ledger::LedgerError;
         let status = match e {
             LedgerError::NotFound(_) => StatusCode::NOT_FOUND,
-            LedgerError::InvalidAddress { .. } | LedgerError::Invalid(_) => StatusCode::BAD_REQUEST,
+            LedgerError::InvalidAddress { .. }
+            | LedgerError::Invalid(_)
+            | LedgerError::HostNotAllowed(_) => StatusCode::BAD_REQUEST,
             LedgerError::Refused { .. } => StatusCode::CONFLICT,
             _ => StatusCode::SERVICE_UNAVAILABLE,
         };
@@ -167,23 +188,55 @@ async fn home(headers: HeaderMap) -> Response {
     }
 }
 
-async fn login(State(s): Shared, Form(form): Form<HashMap<String, String>>) -> Response {
-    let key = form.get("key").map(|k| k.trim()).unwrap_or("");
-    let (account, admin, next) = if !key.is_empty() && key == s.admin_key {
-        (None, true, "/admin")
-    } else if let Some(a) = s.ledger.authenticate(key) {
-        (Some(a), false, "/emails")
-    } else {
-        return pages::login_with(
-            StatusCode::UNAUTHORIZED,
-            Some("That key is not valid.".into()),
+async fn login(
+    State(s): Shared,
+    client: rebound_api::Client,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let token = form.get("csrf").map(String::as_str).unwrap_or("");
+    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if token.is_empty() || !rebound_ledger::same_secret(token, &expected) {
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "The sign-in form has expired; reload the page and try again.",
         );
-    };
+    }
+    let key = form.get("key").map(|k| k.trim()).unwrap_or("");
+    if let Err(wait) = s.throttle.check(client, key) {
+        let secs = rebound_api::throttle::retry_after_secs(wait);
+        let page = error_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!("Too many wrong keys from here; try again in {secs} seconds."),
+        );
+        return ([(header::RETRY_AFTER, secs.to_string())], page).into_response();
+    }
+    let (account, admin, next) =
+        if !key.is_empty() && rebound_ledger::same_secret(key, &s.admin_key) {
+            (None, true, "/admin")
+        } else if let Some(a) = s.ledger.authenticate(key) {
+            (Some(a), false, "/emails")
+        } else {
+            if !key.is_empty() {
+                s.throttle.failed(client, key);
+            }
+            return pages::login_with(
+                &s,
+                StatusCode::UNAUTHORIZED,
+                Some("That key is not valid.".into()),
+            );
+        };
     match s.ledger.start_session(account, admin).await {
         Ok((token, _)) => {
-            let cookie =
-                format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800");
-            ([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response()
+            let session = set_cookie(&s, &format!("{COOKIE}={token}"), "/", "Lax", 604_800);
+            let spent = set_cookie(&s, &format!("{LOGIN_COOKIE}="), "/login", "Strict", 0);
+            let mut r = Redirect::to(next).into_response();
+            for c in [session, spent] {
+                if let Ok(v) = header::HeaderValue::from_str(&c) {
+                    r.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            r
         }
         Err(e) => error_page(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
     }
@@ -192,7 +245,7 @@ async fn login(State(s): Shared, Form(form): Form<HashMap<String, String>>) -> R
 async fn logout(State(s): Shared, web: Web, Form(form): Form<HashMap<String, String>>) -> Page {
     web.check(&form)?;
     let _ = s.ledger.end_session(&web.token).await;
-    let cookie = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let cookie = set_cookie(&s, &format!("{COOKIE}="), "/", "Lax", 0);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
 

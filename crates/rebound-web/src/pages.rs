@@ -11,6 +11,7 @@ use rebound_ledger::{Actor, RecipientView, Scope, Timestamp};
 use crate::charts::{Bar, bars};
 use crate::{Page, Params, Segment, Shared, Web, error_page};
 use axum::extract::{Query, State};
+use rebound_api::AppState;
 
 /// What every page's frame needs.
 pub struct Chrome {
@@ -108,18 +109,36 @@ struct LoginPage {
     c: Chrome,
 }
 
-pub async fn login_page() -> Response {
-    login_with(StatusCode::OK, None)
+pub async fn login_page(State(s): Shared) -> Response {
+    login_with(&s, StatusCode::OK, None)
 }
 
-pub fn login_with(status: StatusCode, notice: Option<String>) -> Response {
+/// The login form with a fresh CSRF token, also set as the pre-session cookie it is checked
+/// against (for an hour, sent to /login only).
+pub fn login_with(s: &AppState, status: StatusCode, notice: Option<String>) -> Response {
+    let csrf = match rebound_ledger::random_hex(24) {
+        Ok(t) => t,
+        Err(e) => return error_page(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    };
+    let cookie = crate::set_cookie(
+        s,
+        &format!("{}={csrf}", crate::LOGIN_COOKIE),
+        "/login",
+        "Strict",
+        3600,
+    );
     let c = Chrome {
         signed_in: false,
         admin: false,
-        csrf: String::new(),
+        csrf,
         notice,
     };
-    (status, render(&LoginPage { c })).into_response()
+    (
+        status,
+        [(header::SET_COOKIE, cookie)],
+        render(&LoginPage { c }),
+    )
+        .into_response()
 }
 
 struct EmailRow {

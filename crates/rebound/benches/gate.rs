@@ -91,6 +91,8 @@ fn main() {
             ledger,
             admin_key: ADMIN.into(),
             metrics: Metrics::default(),
+            throttle: Default::default(),
+            public_url: None,
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -13,7 +13,8 @@ use serde::Deserialize;
 #[derive(clap::Args)]
 pub struct Args {
     /// A TOML file whose keys mirror these flags (db, http, admin_key, profile, policy,
-    /// sweep_interval); flags and environment variables win over it.
+    /// sweep_interval, public_url, inbox_allow_hosts, …); flags and environment variables win
+    /// over it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// The database: sqlite://PATH (created when missing). [default: sqlite://rebound.db]
@@ -99,6 +100,14 @@ pub struct Args {
     /// Seconds between looks at an IMAP server that does not offer IDLE. [default: 60]
     #[arg(long, value_name = "SECONDS")]
     inbox_poll_interval: Option<u64>,
+    /// The URL people open the web UI at; an https:// one makes the cookies Secure (set it
+    /// when a TLS proxy is in front).
+    #[arg(long, env = "REBOUND_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+    /// Connected inboxes may reach this IMAP host name or address range (CIDR), though it is
+    /// loopback, private, link-local or otherwise not public (repeatable).
+    #[arg(long = "inbox-allow-hosts", value_name = "HOST|CIDR")]
+    inbox_allow_hosts: Vec<String>,
     /// Testing: a clock that stands at this RFC 3339 time and is moved with PUT /api/v1/clock.
     #[arg(long, value_name = "TIME", hide = true)]
     test_clock: Option<String>,
@@ -132,6 +141,8 @@ struct Config {
     secret_key: Option<String>,
     imap_ca_file: Option<PathBuf>,
     inbox_poll_interval: Option<u64>,
+    public_url: Option<String>,
+    inbox_allow_hosts: Option<Vec<String>>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
@@ -263,6 +274,13 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         },
         ..rebound_inbox::Options::default()
     };
+    let public_url = args.public_url.or(config.public_url);
+    let inbox_allow_hosts = match args.inbox_allow_hosts {
+        flags if !flags.is_empty() => flags,
+        _ => config.inbox_allow_hosts.unwrap_or_default(),
+    };
+    let destinations = rebound_ledger::Destinations::allowing(&inbox_allow_hosts)
+        .context("--inbox-allow-hosts")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -271,6 +289,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             .await
             .with_context(|| format!("opening {db}"))?;
         ledger.set_bounce_domains(bounce_domains.clone());
+        ledger.set_inbox_destinations(destinations);
         if let Some(key) = &secret_key {
             ledger
                 .set_secret_key(key)
@@ -290,6 +309,8 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             ledger,
             admin_key,
             metrics: Metrics::default(),
+            throttle: Default::default(),
+            public_url,
         });
         let listener = tokio::net::TcpListener::bind(http)
             .await
@@ -335,9 +356,11 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             Arc::new(routes),
             Arc::new(limits),
         ));
+        // With the peer's address, which the sign-in throttle counts by.
+        let app = rebound_api::app(state.clone()).merge(rebound_web::routes(state));
         axum::serve(
             listener,
-            rebound_api::app(state.clone()).merge(rebound_web::routes(state)),
+            app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown())
         .await?;

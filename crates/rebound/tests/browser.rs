@@ -256,6 +256,8 @@ fn a_person_finds_why_mail_bounced_and_unbounces_in_a_real_browser() {
             &format!("remote.test={remote}"),
             "--secret-key",
             "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+            "--inbox-allow-hosts",
+            "127.0.0.1/32",
         ],
     );
     let (_, k) = s.account("Newsletter");

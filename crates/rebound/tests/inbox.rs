@@ -23,6 +23,8 @@ use serde_json::{Value, json};
 const SECRET_KEY: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 const PASSWORD: &str = "correct horse battery staple";
 const DOVECOT: &str = "/usr/sbin/dovecot";
+/// The test servers listen on loopback, which inboxes may reach only when allowed.
+const LOOPBACK: &str = "127.0.0.1/32";
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inbox")
@@ -472,7 +474,14 @@ fn dovecot_inbox_bounces_are_attached_to_their_sends() {
     let ca = ca.display().to_string();
     let s = Server::fresh(
         "inbox",
-        &["--secret-key", SECRET_KEY, "--imap-ca-file", &ca],
+        &[
+            "--secret-key",
+            SECRET_KEY,
+            "--imap-ca-file",
+            &ca,
+            "--inbox-allow-hosts",
+            LOOPBACK,
+        ],
     );
     let (_, k) = s.account("corp");
     let (st, v) = s.call(
@@ -790,7 +799,10 @@ fn inbox_api_checks_its_input_and_keeps_secrets_sealed() {
     assert!(html.contains("no secret key"), "{html}");
     drop(s);
 
-    let s = Server::fresh("inbox-api", &["--secret-key", SECRET_KEY]);
+    let s = Server::fresh(
+        "inbox-api",
+        &["--secret-key", SECRET_KEY, "--inbox-allow-hosts", LOOPBACK],
+    );
     let (_, a) = s.account("a");
     let (_, b) = s.account("b");
     for bad in [
@@ -1011,6 +1023,8 @@ fn xoauth2_login_over_implicit_tls_and_polling_without_idle() {
             SECRET_KEY,
             "--imap-ca-file",
             &ca,
+            "--inbox-allow-hosts",
+            LOOPBACK,
             "--inbox-poll-interval",
             "1",
         ],

@@ -28,11 +28,23 @@ fn the_ui_shows_bounces_and_unbounces_without_javascript() {
     let (st, head, _) = s.exchange("GET", "/emails", &[], b"");
     assert_eq!(st, 303);
     assert!(head.contains("location: /login"));
+    let (_, head, page) = s.exchange("GET", "/login", &[], b"");
+    let pre = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .unwrap();
+    let page = String::from_utf8_lossy(&page);
+    let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let form = format!("csrf={}&key=nope", page[at..].split('"').next().unwrap());
     let (st, _, body) = s.exchange(
         "POST",
         "/login",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        b"key=nope",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", pre),
+        ],
+        form.as_bytes(),
     );
     assert_eq!(st, 401);
     assert!(String::from_utf8_lossy(&body).contains("not valid"));

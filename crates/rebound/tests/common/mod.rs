@@ -233,7 +233,7 @@ impl Drop for Server {
 }
 
 /// Status, head and body of an HTTP/1.1 response (Content-Length, chunked, or read to close).
-fn parse_response(resp: &[u8]) -> (u16, String, Vec<u8>) {
+pub fn parse_response(resp: &[u8]) -> (u16, String, Vec<u8>) {
     let split = resp
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -579,18 +579,33 @@ impl Browser<'_> {
 
 /// Signs in to the web UI with a key.
 pub fn sign_in<'a>(s: &'a Server, key: &str) -> Browser<'a> {
-    let form = format!("key={key}");
+    // The login form's CSRF token and the pre-session cookie it is checked against.
+    let (_, head, page) = s.exchange("GET", "/login", &[], b"");
+    let pre = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a pre-session cookie")
+        .to_string();
+    let page = String::from_utf8_lossy(&page);
+    let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    let csrf = page[at..].split('"').next().unwrap();
+    let form = format!("csrf={csrf}&key={key}");
     let (st, head, _) = s.exchange(
         "POST",
         "/login",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &pre),
+        ],
         form.as_bytes(),
     );
     assert_eq!(st, 303, "{head}");
     let cookie = head
         .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .find_map(|l| l.strip_prefix("set-cookie: rebound_session="))
         .and_then(|c| c.split(';').next())
+        .map(|token| format!("rebound_session={token}"))
         .expect("a session cookie")
         .to_string();
     assert!(
