@@ -166,7 +166,15 @@ fn a_message_id_logged_by_two_accounts_matches_neither() {
 #[test]
 fn ids_are_never_handed_out_again_and_child_rows_stay_in_their_account() {
     const SECRET_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-    let s = Server::fresh("trust-ids", &["--secret-key", SECRET_KEY]);
+    let s = Server::fresh(
+        "trust-ids",
+        &[
+            "--secret-key",
+            SECRET_KEY,
+            "--inbox-allow-hosts",
+            "127.0.0.1/32",
+        ],
+    );
     let (_, a) = s.account("a");
     let (_, b) = s.account("b");
     let inbox = json!({"host": "127.0.0.1", "port": common::free_port(), "tls": "none",
