@@ -46,6 +46,11 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
 
+    /// 413: more than one call may carry.
+    pub fn too_large(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+    }
+
     /// 401: no valid key.
     pub fn unauthorized() -> ApiError {
         ApiError::new(
@@ -78,9 +83,7 @@ impl From<LedgerError> for ApiError {
                 ApiError::new(StatusCode::BAD_REQUEST, "host_not_allowed", message)
             }
             LedgerError::NotFound(_) => ApiError::not_found(message),
-            LedgerError::TooLarge(_) => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
-            }
+            LedgerError::TooLarge(_) => ApiError::too_large(message),
             LedgerError::Refused { code, .. } => ApiError::new(StatusCode::CONFLICT, code, message),
             _ => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,

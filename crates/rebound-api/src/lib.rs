@@ -21,7 +21,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use rebound_ledger::{DeliveryResult, Ledger, NewEmail, Scope, Timestamp, rules};
+use rebound_ledger::{DeliveryResult, Ledger, NewEmail, Scope, Timestamp};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -294,16 +294,6 @@ async fn post_send(
     if b.recipients.is_empty() {
         return Err(ApiError::bad_request("recipients is empty"));
     }
-    if b.recipients.len() > rules::MAX_SEND_RECIPIENTS {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!(
-                "at most {} recipients per call: log a larger send in several calls",
-                rules::MAX_SEND_RECIPIENTS
-            ),
-        ));
-    }
     let sends = s
         .ledger
         .record_send(
@@ -447,11 +437,9 @@ async fn check(
     let req: CheckBody = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
     if req.addresses.len() > MAX_CHECK_BATCH {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("at most {MAX_CHECK_BATCH} addresses per request"),
-        ));
+        return Err(ApiError::too_large(format!(
+            "at most {MAX_CHECK_BATCH} addresses per request"
+        )));
     }
     let decisions = s
         .ledger

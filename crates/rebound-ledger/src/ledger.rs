@@ -482,6 +482,12 @@ impl Ledger {
         email_id: Option<&str>,
         at: Option<Timestamp>,
     ) -> Result<Vec<LoggedSend>> {
+        if recipients.len() > rules::MAX_SEND_RECIPIENTS {
+            return Err(LedgerError::TooLarge(format!(
+                "at most {} recipients per call: log a larger send in several calls",
+                rules::MAX_SEND_RECIPIENTS
+            )));
+        }
         if let Some(id) = message_id {
             let bare = bare_message_id(id);
             let domain = bare.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
@@ -565,12 +571,19 @@ impl Ledger {
     /// original Message-ID, and applies every recipient it speaks of: the account speaks for
     /// itself.
     pub async fn ingest_message(&self, account: i64, bytes: &[u8]) -> Result<Ingested> {
-        self.ingest(account, bytes, Authority::Account).await
+        let report = rebound_parse::parse(bytes);
+        self.ingest(account, bytes, report, Authority::Account)
+            .await
     }
 
     /// Reads, stores and applies a report for `account`, as far as `authority` lets it speak.
-    async fn ingest(&self, account: i64, bytes: &[u8], authority: Authority) -> Result<Ingested> {
-        let report = rebound_parse::parse(bytes);
+    async fn ingest(
+        &self,
+        account: i64,
+        bytes: &[u8],
+        report: rebound_parse::Report,
+        authority: Authority,
+    ) -> Result<Ingested> {
         let sha = sha256_hex(bytes);
         let now = self.clock.now();
         let quoted = report.original_message_id.as_deref().map(bare_message_id);
@@ -724,11 +737,13 @@ impl Ledger {
                 break;
             }
         }
+        // Read once: the quoted Message-ID below and the records in `ingest` both come from it.
+        let report = rebound_parse::parse(&bytes);
         let mut why_not = "no valid VERP address and no known Message-ID quoted".to_string();
         if matched.is_none()
-            && let Some(original) = rebound_parse::parse(&bytes).original_message_id
+            && let Some(original) = report.original_message_id.as_deref()
         {
-            let sends = store::sends_by_message_id_any(&mut c, &bare_message_id(&original)).await?;
+            let sends = store::sends_by_message_id_any(&mut c, &bare_message_id(original)).await?;
             // Rebound's own Message-IDs are unique to the account it sent for; one an account
             // logged is that account's word only, so two accounts' make it ambiguous.
             let own: Vec<store::Send> = sends
@@ -754,7 +769,10 @@ impl Ledger {
         if let Some((sends, how)) = matched {
             let a = sends[0].account_id;
             account = Some(a);
-            applied.push(self.ingest(a, &bytes, Authority::Sends(sends, how)).await?);
+            applied.push(
+                self.ingest(a, &bytes, report, Authority::Sends(sends, how))
+                    .await?,
+            );
         }
         let refused: Vec<&str> = applied
             .iter()
