@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::destination::Refusal;
 use crate::error::{LedgerError, Result};
 use crate::event::{self, Event, EventKind};
-use crate::ledger::{Ledger, bare_message_id, canonical, sha256_hex};
+use crate::ledger::{Ledger, bare_message_id, canonical, parse_apart, sha256_hex};
 use crate::rules::{RECIPIENT_MATCH_SKEW_MS, RECIPIENT_MATCH_WINDOW_MS};
 use crate::store::inboxes::{self as store, DirectBounce, DirectSend, InboxRow, ReportRow};
 use crate::time::Timestamp;
@@ -736,7 +736,7 @@ impl Ledger {
             return Ok(not_bounce);
         };
         drop(c);
-        let report = rebound_parse::parse(bytes);
+        let report = parse_apart(bytes.to_vec()).await?;
         let now = self.clock.now();
         let h = head(bytes);
         let at = h.date.or(internal_date).unwrap_or(now);

@@ -136,6 +136,43 @@ pub struct Ingested {
 }
 
 /// Whom a report may speak for.
+/// Which received messages one applier reads, by size (see [`rules::LARGE_MESSAGE_BYTES`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    /// Every message (start-up recovery, tests).
+    All,
+    /// Messages up to [`rules::LARGE_MESSAGE_BYTES`].
+    Small,
+    /// Messages larger than that.
+    Large,
+}
+
+impl Lane {
+    /// The sizes in bytes this lane reads, inclusive.
+    fn bytes(self) -> (i64, i64) {
+        match self {
+            Lane::All => (0, i64::MAX),
+            Lane::Small => (0, rules::LARGE_MESSAGE_BYTES),
+            Lane::Large => (rules::LARGE_MESSAGE_BYTES + 1, i64::MAX),
+        }
+    }
+}
+
+/// Parses on the blocking pool: a parse is pure CPU (linear, but up to about a second for
+/// 16 MiB), and on a runtime worker it would stall every connection that worker serves.
+pub(crate) async fn parse_apart(bytes: Vec<u8>) -> Result<rebound_parse::Report> {
+    Ok(parse_apart_owned(bytes).await?.0)
+}
+
+/// [`parse_apart`], handing the bytes back for the caller to keep using.
+async fn parse_apart_owned(bytes: Vec<u8>) -> Result<(rebound_parse::Report, Vec<u8>)> {
+    tokio::task::spawn_blocking(move || (rebound_parse::parse(&bytes), bytes))
+        .await
+        // The parser does not panic (it is fuzzed); if it ever did, the message is kept as
+        // unreadable rather than taking the caller down.
+        .map_err(|e| LedgerError::Invalid(format!("the message could not be read: {e}")))
+}
+
 enum Authority {
     /// The account itself (`POST /bounces` with its key): every recipient the report names.
     Account,
@@ -571,7 +608,7 @@ impl Ledger {
     /// original Message-ID, and applies every recipient it speaks of: the account speaks for
     /// itself.
     pub async fn ingest_message(&self, account: i64, bytes: &[u8]) -> Result<Ingested> {
-        let report = rebound_parse::parse(bytes);
+        let report = parse_apart(bytes.to_vec()).await?;
         self.ingest(account, bytes, report, Authority::Account)
             .await
     }
@@ -738,7 +775,7 @@ impl Ledger {
             }
         }
         // Read once: the quoted Message-ID below and the records in `ingest` both come from it.
-        let report = rebound_parse::parse(&bytes);
+        let (report, bytes) = parse_apart_owned(bytes).await?;
         let mut why_not = "no valid VERP address and no known Message-ID quoted".to_string();
         if matched.is_none()
             && let Some(original) = report.original_message_id.as_deref()
@@ -803,8 +840,15 @@ impl Ledger {
 
     /// Applies every received message not yet processed (after a crash); returns how many.
     pub async fn process_received(&self) -> Result<usize> {
+        self.process_received_in(Lane::All).await
+    }
+
+    /// Like [`Ledger::process_received`], for the messages of one size lane only: the server
+    /// runs one applier per lane, so a large message never holds back the small ones.
+    pub async fn process_received_in(&self, lane: Lane) -> Result<usize> {
+        let (min, max) = lane.bytes();
         let mut c = self.pool.acquire().await?;
-        let ids = store::inbound_in_state(&mut c, "received").await?;
+        let ids = store::inbound_in_state(&mut c, "received", min, max).await?;
         drop(c);
         for id in &ids {
             match self.process_inbound(*id).await {

@@ -40,7 +40,7 @@ pub use inboxes::{
     NewDirectSend, NewInbox, Tls, quoted_message_ids,
 };
 pub use ledger::{
-    Applied, ContactView, DeliveryResult, Ingested, Ledger, LoggedSend, NewAccount, Page,
+    Applied, ContactView, DeliveryResult, Ingested, Lane, Ledger, LoggedSend, NewAccount, Page,
     Processed, Skipped, SuppressionView, UnbounceHint, random_hex, sha256_hex,
 };
 pub use rules::Actor;

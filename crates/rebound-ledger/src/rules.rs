@@ -55,6 +55,12 @@ pub const RECIPIENT_MATCH_SKEW_MS: i64 = 15 * 60_000;
 /// behind other callers' writes, so one big request cannot stall every other account.
 pub const WRITE_CHUNK: usize = 1_000;
 
+/// A received message larger than this is read by the receiver's second applier, so the many
+/// small reports never queue behind one large one. Parsing is linear (worst shapes about
+/// 100 ms/MiB, README "Worst case"), so a message below this costs the small lane at most
+/// tens of milliseconds; one at the receiver's 16 MiB limit costs the large lane under a second.
+pub const LARGE_MESSAGE_BYTES: i64 = 256 * 1024;
+
 /// The most recipients one `POST /sends` logs (413 beyond): a larger send is logged in calls.
 pub const MAX_SEND_RECIPIENTS: usize = 10_000;
 

@@ -620,14 +620,21 @@ pub async fn inbound(c: &mut AnyConnection, id: i64) -> Result<Option<(Vec<Strin
     .transpose()
 }
 
-/// Ids of inbound messages in a state, oldest first.
-pub async fn inbound_in_state(c: &mut AnyConnection, state: &str) -> Result<Vec<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM inbound WHERE state = $1 ORDER BY id")
-            .bind(state)
-            .fetch_all(&mut *c)
-            .await?,
+/// Ids of inbound messages in a state whose size in bytes lies in `min..=max`, oldest first.
+pub async fn inbound_in_state(
+    c: &mut AnyConnection,
+    state: &str,
+    min: i64,
+    max: i64,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM inbound WHERE state = $1 AND length(bytes) BETWEEN $2 AND $3 ORDER BY id",
     )
+    .bind(state)
+    .bind(min)
+    .bind(max)
+    .fetch_all(&mut *c)
+    .await?)
 }
 
 /// Marks what became of an inbound message.

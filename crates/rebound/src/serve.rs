@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use rebound_api::{AppState, Metrics};
-use rebound_ledger::{Clock, Ledger, Timestamp};
+use rebound_ledger::rules::LARGE_MESSAGE_BYTES;
+use rebound_ledger::{Clock, Lane, Ledger, Timestamp};
 use serde::Deserialize;
 
 #[derive(clap::Args)]
@@ -332,6 +333,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             bounce_domains.join(", ")
         );
         let received = Arc::new(tokio::sync::Notify::new());
+        let received_large = Arc::new(tokio::sync::Notify::new());
         let receiver_defaults = rebound_smtp::receiver::Config::default();
         let receiver_config = Arc::new(rebound_smtp::receiver::Config {
             domains: state.ledger.bounce_domains().to_vec(),
@@ -346,9 +348,15 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             Arc::new(LedgerSink {
                 state: state.clone(),
                 received: received.clone(),
+                received_large: received_large.clone(),
             }),
         ));
-        let applier = tokio::spawn(apply_received(state.clone(), received));
+        let small = tokio::spawn(apply_received(state.clone(), Lane::Small, received.clone()));
+        let large = tokio::spawn(apply_received(
+            state.clone(),
+            Lane::Large,
+            received_large.clone(),
+        ));
         let sweeper = tokio::spawn(sweep_forever(state.clone(), sweep));
         let inboxes = tokio::spawn(watch_inboxes(state.clone(), inbox_options));
         let worker = tokio::spawn(crate::deliver::run(
@@ -367,7 +375,8 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         sweeper.abort();
         inboxes.abort();
         receiver.abort();
-        applier.abort();
+        small.abort();
+        large.abort();
         worker.abort();
         Ok(std::process::ExitCode::SUCCESS)
     })
@@ -406,31 +415,40 @@ async fn shutdown() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-/// The receiver's sink: store durably (then 250); the applier reads it in the background.
+/// The receiver's sink: store durably (then 250); the appliers read it in the background.
 struct LedgerSink {
     state: Arc<AppState>,
+    /// Wakes the small-message applier.
     received: Arc<tokio::sync::Notify>,
+    /// Wakes the large-message applier.
+    received_large: Arc<tokio::sync::Notify>,
 }
 
 impl rebound_smtp::receiver::Sink for LedgerSink {
     async fn store(&self, from: String, to: Vec<String>, data: Vec<u8>) -> Result<String, String> {
+        let large = i64::try_from(data.len()).unwrap_or(i64::MAX) > LARGE_MESSAGE_BYTES;
         let id = self
             .state
             .ledger
             .receive(&from, &to, &data)
             .await
             .map_err(|e| e.to_string())?;
-        self.received.notify_one();
+        if large {
+            self.received_large.notify_one();
+        } else {
+            self.received.notify_one();
+        }
         Ok(id.to_string())
     }
 }
 
-/// Applies received messages in the order they came, one at a time (they all go through the
-/// ledger's one writer anyway).
-async fn apply_received(state: Arc<AppState>, received: Arc<tokio::sync::Notify>) {
+/// Applies the received messages of one size lane in the order they came, one at a time.
+/// Two lanes run side by side (README "Receiving bounces"): a large message, read on the
+/// blocking pool, never holds back the small reports that make up nearly all the traffic.
+async fn apply_received(state: Arc<AppState>, lane: Lane, received: Arc<tokio::sync::Notify>) {
     loop {
-        if let Err(e) = state.ledger.process_received().await {
-            eprintln!("rebound: applying received messages: {e}");
+        if let Err(e) = state.ledger.process_received_in(lane).await {
+            eprintln!("rebound: applying received messages ({lane:?}): {e}");
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
         received.notified().await;

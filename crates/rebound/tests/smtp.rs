@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Server, dsn, smtp_send, smtp_send_over, wait_until};
+use common::{ADMIN, Server, dsn, smtp_send, smtp_send_over, wait_until};
 use serde_json::{Value, json};
 
 const T0: &str = "2026-03-01T00:00:00Z";
@@ -520,4 +520,61 @@ fn a_command_cut_inside_a_utf8_character_gets_an_answer() {
     assert!(r.starts_with("501"), "{r:?}");
     let r = c.say("MAIL FROM:<>\r\n");
     assert!(r.starts_with("250"), "{r:?}");
+}
+
+/// A plain-text notice near the receiver's 16 MiB limit in the parser's slowest shape (one
+/// failed recipient per line, README "Worst case"): a fraction of a second to read each.
+fn huge_notice(n: usize) -> String {
+    let mut m = String::from(
+        "From: MAILER-DAEMON@mx.example.test\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+         \r\nThis is the mail system at host mx.example.test.\r\n\r\n",
+    );
+    for i in 0..n {
+        m.push_str(&format!(
+            "<u{i}@x.test>: host mx.x.test said: 550 5.1.1 user unknown (in reply to RCPT TO command)\r\n"
+        ));
+    }
+    m
+}
+
+#[test]
+fn a_large_message_does_not_hold_back_the_small_ones_behind_it() {
+    let s = Server::fresh("smtp-lanes", &["--test-clock", T0]);
+    // Several near-limit notices, then one small report: the small one is read by its own
+    // applier, so it is through while large ones still wait for theirs.
+    let big = huge_notice(165_000);
+    assert!(
+        big.len() > 14 << 20 && big.len() < 16 << 20,
+        "{}",
+        big.len()
+    );
+    const BIG: usize = 6;
+    for _ in 0..BIG {
+        let r = smtp_send(&s.smtp, "", &["bounces@bounces.localhost"], &big);
+        assert!(r.last().unwrap().starts_with("250 2.0.0"), "{r:?}");
+    }
+    let small = dsn("s@example.test", "5.1.1", "550 5.1.1 no such user", "x@y");
+    let r = smtp_send(&s.smtp, "", &["bounces@bounces.localhost"], &small);
+    assert!(r.last().unwrap().starts_with("250 2.0.0"), "{r:?}");
+    let mut rows = Vec::new();
+    wait_until("the small report to be read", || {
+        let (_, v) = s.call("GET", "/api/v1/inbound?limit=10", Some(ADMIN), None);
+        rows = v["inbound"].as_array().cloned().unwrap_or_default();
+        rows.first().is_some_and(|r| r["state"] != "received")
+    });
+    let waiting = rows[1..=BIG]
+        .iter()
+        .filter(|r| r["state"] == "received")
+        .count();
+    assert!(
+        waiting > 0,
+        "the small report was read only after every large one: {rows:?}"
+    );
+    // And the large ones are all read in the end, none lost.
+    wait_until("the large notices to be read", || {
+        let (_, v) = s.call("GET", "/api/v1/inbound?limit=10", Some(ADMIN), None);
+        v["inbound"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|r| r["state"] != "received"))
+    });
 }
