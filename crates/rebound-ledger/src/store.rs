@@ -53,23 +53,53 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     ),
 ];
 
+/// Schema migrations for PostgreSQL, in order (its own history: it starts at SQLite's 0007).
+const POSTGRES_MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/postgres/0001_schema.sql"))];
+
+/// Which database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default, one file.
+    Sqlite,
+    /// A PostgreSQL server, which several nodes may share.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend of `url`, if it names one Rebound runs on.
+    pub fn of(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
 /// Opens (creating if needed) the database at `url` and brings its schema up to date.
 pub async fn open(url: &str) -> Result<AnyPool> {
     sqlx::any::install_default_drivers();
-    let (url, migrations) = if let Some(rest) = url.strip_prefix("sqlite:") {
-        // Create the file when missing, like a user expects of an embedded database.
-        let url = if rest.contains("mode=") || rest.contains(":memory:") {
-            url.to_string()
-        } else if rest.contains('?') {
-            format!("{url}&mode=rwc")
-        } else {
-            format!("{url}?mode=rwc")
-        };
-        (url, SQLITE_MIGRATIONS)
+    match Backend::of(url) {
+        Some(Backend::Sqlite) => open_sqlite(url).await,
+        Some(Backend::Postgres) => open_postgres(url).await,
+        None => Err(LedgerError::Invalid(format!(
+            "unsupported database URL {url:?}: use sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+        ))),
+    }
+}
+
+async fn open_sqlite(url: &str) -> Result<AnyPool> {
+    let rest = url.strip_prefix("sqlite:").unwrap_or(url);
+    // Create the file when missing, like a user expects of an embedded database.
+    let url = if rest.contains("mode=") || rest.contains(":memory:") {
+        url.to_string()
+    } else if rest.contains('?') {
+        format!("{url}&mode=rwc")
     } else {
-        return Err(LedgerError::Invalid(format!(
-            "unsupported database URL {url:?}: use sqlite://PATH"
-        )));
+        format!("{url}?mode=rwc")
     };
     let options = AnyConnectOptions::from_str(&url)?;
     let pool = AnyPoolOptions::new()
@@ -90,12 +120,49 @@ pub async fn open(url: &str) -> Result<AnyPool> {
         })
         .connect_with(options)
         .await?;
-    migrate(&pool, migrations).await?;
+    migrate(&pool, SQLITE_MIGRATIONS).await?;
     Ok(pool)
 }
 
+/// PostgreSQL's defaults already make a commit durable before it returns
+/// (`synchronous_commit = on`, `fsync = on`), which is what every 250 and 2xx rests on.
+async fn open_postgres(url: &str) -> Result<AnyPool> {
+    let options = AnyConnectOptions::from_str(url)?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(16)
+        .connect_with(options)
+        .await?;
+    migrate(&pool, POSTGRES_MIGRATIONS).await?;
+    Ok(pool)
+}
+
+/// The PostgreSQL advisory lock that nodes starting together take so that one of them
+/// migrates and the others then find the schema up to date.
+const MIGRATION_LOCK: i64 = 0x7265_626f_756e_6401;
+
 async fn migrate(pool: &AnyPool, migrations: &'static [(i64, &'static str)]) -> Result<()> {
     let mut conn = pool.acquire().await?;
+    let postgres = std::ptr::eq(migrations, POSTGRES_MIGRATIONS);
+    if postgres {
+        sqlx::query("SELECT pg_advisory_lock($1) IS NULL")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let done = migrate_on(&mut conn, migrations).await;
+    if postgres {
+        sqlx::query("SELECT pg_advisory_unlock($1) IS NULL")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await?;
+    }
+    done
+}
+
+async fn migrate_on(
+    conn: &mut AnyConnection,
+    migrations: &'static [(i64, &'static str)],
+) -> Result<()> {
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
         .await?;
     let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_version")

@@ -18,7 +18,8 @@ pub struct Args {
     /// over it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// The database: sqlite://PATH (created when missing). [default: sqlite://rebound.db]
+    /// The database: sqlite://PATH (created when missing) or postgres://USER:PASS@HOST:PORT/DB.
+    /// [default: sqlite://rebound.db]
     #[arg(long, env = "REBOUND_DB", value_name = "URL")]
     db: Option<String>,
     /// Where the HTTP API listens (port 0 picks a free one). [default: 127.0.0.1:8025]

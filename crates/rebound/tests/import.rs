@@ -10,8 +10,7 @@ use common::{Server, dsn, temp_dir};
 #[test]
 fn import_applies_stored_bounces_once_and_reports_unreadable_inputs() {
     let dir = temp_dir("import");
-    let db = format!("sqlite://{}", dir.join("rebound.db").display());
-    let s = Server::start(&db, &[]);
+    let s = Server::fresh("import", &[]);
     let (id, key) = s.account("a");
     let db = s.kill();
     // An mbox of two bounces and a directory with one more.

@@ -1,5 +1,6 @@
-//! A `rebound serve` process on a temporary SQLite file, and a tiny HTTP/1.1 client, for
-//! black-box tests.
+//! A `rebound serve` process on a fresh database, and a tiny HTTP/1.1 client, for black-box
+//! tests. The database is a temporary SQLite file, or, with `REBOUND_TEST_DB=postgres`, a new
+//! database in a PostgreSQL cluster the test binary starts on loopback (see [`fresh_db`]).
 
 #![allow(dead_code)]
 
@@ -24,6 +25,23 @@ pub fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// A URL of a new, empty database of the kind the run tests: SQLite by default, PostgreSQL
+/// when `REBOUND_TEST_DB=postgres` (`.ci/run` runs the suite both ways).
+pub fn fresh_db(name: &str) -> String {
+    match std::env::var("REBOUND_TEST_DB").as_deref() {
+        Ok("postgres") => postgres::cluster().database(),
+        Ok("sqlite") | Err(_) => {
+            format!("sqlite://{}", temp_dir(name).join("rebound.db").display())
+        }
+        Ok(other) => panic!("REBOUND_TEST_DB={other:?}: use sqlite or postgres"),
+    }
+}
+
+/// True when the tests run on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("REBOUND_TEST_DB").as_deref() == Ok("postgres")
 }
 
 /// A running server.
@@ -76,10 +94,9 @@ impl Server {
         }
     }
 
-    /// A server on a new database in a fresh directory.
+    /// A server on a new database (see [`fresh_db`]).
     pub fn fresh(name: &str, extra: &[&str]) -> Server {
-        let db = format!("sqlite://{}", temp_dir(name).join("rebound.db").display());
-        Server::start(&db, extra)
+        Server::start(&fresh_db(name), extra)
     }
 
     /// Kills the process at once (SIGKILL), like a crash.
@@ -613,4 +630,173 @@ pub fn sign_in<'a>(s: &'a Server, key: &str) -> Browser<'a> {
         "{head}"
     );
     Browser { s, cookie }
+}
+
+/// One PostgreSQL cluster per test binary, on loopback, in a temporary folder: `initdb` (as the
+/// `postgres` user when the tests run as root, which PostgreSQL refuses to run as), then the
+/// server on a free port. A watchdog stops it when the test process is gone.
+pub mod postgres {
+    use std::path::PathBuf;
+    use std::process::Command;
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Debian's PostgreSQL binaries (package `postgresql`).
+    const BIN: &str = "/usr/lib/postgresql/15/bin";
+
+    pub struct Cluster {
+        port: u16,
+        next: AtomicUsize,
+    }
+
+    fn as_postgres(cmd: &str, args: &[&str]) -> Command {
+        let program = format!("{BIN}/{cmd}");
+        // Whether the tests run as root: ask `id -u`.
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        if root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--", &program]).args(args);
+            c
+        } else {
+            let mut c = Command::new(program);
+            c.args(args);
+            c
+        }
+    }
+
+    /// The binary's cluster, started on first use.
+    pub fn cluster() -> &'static Cluster {
+        static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+        CLUSTER.get_or_init(start)
+    }
+
+    #[allow(clippy::zombie_processes)] // the watchdog below outlives the binary on purpose
+    fn start() -> Cluster {
+        assert!(
+            std::path::Path::new(&format!("{BIN}/initdb")).exists(),
+            "REBOUND_TEST_DB=postgres needs PostgreSQL 15 (apt-get install postgresql; .ci/run does)"
+        );
+        let dir = PathBuf::from(format!("/tmp/rebound-pg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let _ = Command::new("chown")
+            .args(["postgres:postgres"])
+            .arg(&dir)
+            .status();
+        let data = dir.join("data");
+        let out = as_postgres(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-A",
+                "trust",
+                "-U",
+                "rebound",
+                "-E",
+                "UTF8",
+            ],
+        )
+        .output()
+        .expect("initdb runs");
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let port = super::free_port();
+        let log = dir.join("postgres.log");
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=on",
+            dir.display()
+        );
+        let out = as_postgres(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-o",
+                &options,
+                "-l",
+                log.to_str().unwrap(),
+                "-w",
+                "start",
+            ],
+        )
+        .output()
+        .expect("pg_ctl runs");
+        assert!(
+            out.status.success(),
+            "pg_ctl start: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        // Stop the server (fast shutdown) once this process has exited: the watchdog outlives
+        // the test binary by design, so it is never waited for.
+        let me = std::process::id();
+        let pidfile = data.join("postmaster.pid");
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "while kill -0 {me} 2>/dev/null; do sleep 1; done; \
+                 kill -INT $(head -1 {pidfile}) 2>/dev/null; sleep 3; rm -rf {dir}",
+                pidfile = pidfile.display(),
+                dir = dir.display()
+            ))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("watchdog starts");
+        Cluster {
+            port,
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    impl Cluster {
+        /// A URL of a new, empty database in this cluster.
+        pub fn database(&self) -> String {
+            let name = format!(
+                "t{}_{}",
+                std::process::id(),
+                self.next.fetch_add(1, Ordering::SeqCst)
+            );
+            let out = Command::new(format!("{BIN}/createdb"))
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &self.port.to_string(),
+                    "-U",
+                    "rebound",
+                    &name,
+                ])
+                .output()
+                .expect("createdb runs");
+            assert!(
+                out.status.success(),
+                "createdb: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            format!("postgres://rebound@127.0.0.1:{}/{name}", self.port)
+        }
+
+        /// Everything the database of `url` holds, as `pg_dump` writes it.
+        pub fn dump(url: &str) -> Vec<u8> {
+            let out = Command::new(format!("{BIN}/pg_dump"))
+                .arg(url)
+                .output()
+                .expect("pg_dump runs");
+            assert!(
+                out.status.success(),
+                "pg_dump: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        }
+    }
 }
