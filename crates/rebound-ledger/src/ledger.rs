@@ -29,6 +29,8 @@ pub struct Ledger {
     pub(crate) pool: AnyPool,
     gate: RwLock<Gate>,
     keys: RwLock<HashMap<String, i64>>,
+    /// The last change log row this node's gate and keys reflect.
+    changes_seen: std::sync::atomic::AtomicI64,
     pub(crate) write: Mutex<()>,
     pub(crate) clock: Clock,
     policy: Policy,
@@ -296,6 +298,7 @@ impl Ledger {
             pool,
             gate: RwLock::new(Gate::default()),
             keys: RwLock::new(HashMap::new()),
+            changes_seen: Default::default(),
             write: Mutex::new(()),
             clock,
             policy,
@@ -307,6 +310,9 @@ impl Ledger {
     /// Fills the gate and the key table from the database.
     async fn load(&self) -> Result<()> {
         let mut c = self.pool.acquire().await?;
+        // The cursor first: a change committed while the rows below are read is applied
+        // again by the follower, which is harmless; one skipped would be lost.
+        let cursor = store::last_change(&mut c).await?;
         let rows = store::all_suppressions(&mut c).await?;
         let accounts = store::accounts(&mut c).await?;
         let mut g = Gate::default();
@@ -314,14 +320,12 @@ impl Ledger {
         for (account, address, kind, reason, until) in rows {
             match account {
                 None => g.set_global(&address, Reason::parse(&reason)),
-                Some(a) => {
-                    let b = blocks.entry((a, address)).or_default();
-                    if kind == "complaint" {
-                        b.complained = true;
-                    } else if let Some(r) = Reason::parse(&reason) {
-                        b.bounce = Some((r, until.map(Timestamp)));
-                    }
-                }
+                Some(a) => add_row(
+                    blocks.entry((a, address)).or_default(),
+                    &kind,
+                    &reason,
+                    until,
+                ),
             }
         }
         for ((a, address), b) in blocks {
@@ -331,6 +335,8 @@ impl Ledger {
         let mut keys = self.keys.write().unwrap_or_else(|e| e.into_inner());
         keys.clear();
         keys.extend(accounts.into_iter().map(|(id, _, hash, _)| (hash, id)));
+        self.changes_seen
+            .store(cursor, std::sync::atomic::Ordering::Release);
         Ok(())
     }
 
@@ -377,6 +383,7 @@ impl Ledger {
             Some(name),
         )
         .await?;
+        store::append_changes(&mut tx, &[store::Change::Key(id)]).await?;
         tx.commit().await?;
         self.keys
             .write()
@@ -412,6 +419,7 @@ impl Ledger {
             None,
         )
         .await?;
+        store::append_changes(&mut tx, &[store::Change::Key(account)]).await?;
         tx.commit().await?;
         let mut keys = self.keys.write().unwrap_or_else(|e| e.into_inner());
         keys.retain(|_, id| *id != account);
@@ -935,6 +943,7 @@ impl Ledger {
             .filter(|a| a.recorded && a.event.is_permanent_hard_bounce())
             .map(|a| a.event.address.as_str())
             .collect();
+        store::lock_addresses(&mut tx, touched.iter().map(|(_, a)| a.as_str())).await?;
         let mut updates = Vec::new();
         for (account, address) in &touched {
             let with_global = global.contains(address.as_str());
@@ -943,8 +952,7 @@ impl Ledger {
                     .await?,
             );
         }
-        tx.commit().await?;
-        self.publish(updates);
+        self.commit(tx, updates).await?;
         Ok(out)
     }
 
@@ -984,6 +992,89 @@ impl Ledger {
         Ok(g)
     }
 
+    /// Logs what a transaction changed for the other nodes, commits it, and updates this
+    /// node's gate at once (the change log brings the same rows back later; applying them
+    /// again changes nothing).
+    async fn commit(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        updates: Vec<GateUpdate>,
+    ) -> Result<()> {
+        let mut changes = Vec::with_capacity(updates.len());
+        for u in &updates {
+            if let Some((account, _)) = u.account {
+                changes.push(store::Change::Account(account, u.address.clone()));
+            }
+            if u.global.is_some() {
+                changes.push(store::Change::Global(u.address.clone()));
+            }
+        }
+        store::append_changes(&mut tx, &changes).await?;
+        tx.commit().await?;
+        self.publish(updates);
+        Ok(())
+    }
+
+    /// Brings this node's gate and key table up to the change log: applies every change
+    /// after its cursor, re-reading the rows it names. Returns how many it applied. The
+    /// server calls it about every 200 ms, so a write made through any node is honoured by
+    /// this one within a second.
+    pub async fn follow_changes(&self) -> Result<usize> {
+        let mut c = self.pool.acquire().await?;
+        let cursor = self.changes_seen.load(std::sync::atomic::Ordering::Acquire);
+        // Fallen behind the trimmed log (a node cut off from the database for long): what
+        // it missed is no longer listed, so it reads the whole state again.
+        if store::first_change(&mut c)
+            .await?
+            .is_some_and(|first| first > cursor + 1)
+        {
+            drop(c);
+            self.load().await?;
+            return Ok(0);
+        }
+        let mut applied = 0;
+        loop {
+            let cursor = self.changes_seen.load(std::sync::atomic::Ordering::Acquire);
+            let batch = store::changes_after(&mut c, cursor, 1_000).await?;
+            let Some(&(last, _)) = batch.last() else {
+                return Ok(applied);
+            };
+            for (_, change) in &batch {
+                match change {
+                    store::Change::Account(account, address) => {
+                        let rows = store::suppressions_of(&mut c, *account, address).await?;
+                        let mut block = AccountBlock::default();
+                        for (kind, reason, until) in &rows {
+                            add_row(&mut block, kind, reason, *until);
+                        }
+                        self.gate
+                            .write()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .set_account(*account, address, block);
+                    }
+                    store::Change::Global(address) => {
+                        let g = store::global_of(&mut c, address).await?.map(|g| g.0);
+                        self.gate
+                            .write()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .set_global(address, g);
+                    }
+                    store::Change::Key(account) => {
+                        let hash = store::key_hash_of(&mut c, *account).await?;
+                        let mut keys = self.keys.write().unwrap_or_else(|e| e.into_inner());
+                        keys.retain(|_, id| id != account);
+                        if let Some(hash) = hash {
+                            keys.insert(hash, *account);
+                        }
+                    }
+                }
+            }
+            applied += batch.len();
+            self.changes_seen
+                .store(last, std::sync::atomic::Ordering::Release);
+        }
+    }
+
     fn publish(&self, updates: Vec<GateUpdate>) {
         let mut g = self.gate.write().unwrap_or_else(|e| e.into_inner());
         for u in updates {
@@ -1003,6 +1094,7 @@ impl Ledger {
         let now = self.clock.now();
         let mut tx = self.pool.begin().await?;
         let due = store::due_pendings(&mut tx, now).await?;
+        store::lock_addresses(&mut tx, due.iter().map(|(_, a)| a.as_str())).await?;
         let mut updates = Vec::new();
         for (account, address) in &due {
             updates.push(
@@ -1010,8 +1102,9 @@ impl Ledger {
                     .await?,
             );
         }
-        tx.commit().await?;
-        self.publish(updates);
+        self.commit(tx, updates).await?;
+        let mut c = self.pool.acquire().await?;
+        store::trim_changes(&mut c, rules::CHANGES_KEPT).await?;
         Ok(due.len())
     }
 
@@ -1156,6 +1249,7 @@ impl Ledger {
             let _w = self.write.lock().await;
             let now = self.clock.now();
             let mut tx = self.pool.begin().await?;
+            store::lock_addresses(&mut tx, [address.as_str()]).await?;
             let stored = store::events_of(&mut tx, account, &address).await?;
             let st = derive::account_state(&stored, now);
             let global = store::global_of(&mut tx, &address).await?.map(|g| g.0);
@@ -1187,8 +1281,7 @@ impl Ledger {
             let update = self
                 .recompute(&mut tx, account, &address, now, false)
                 .await?;
-            tx.commit().await?;
-            self.publish(vec![update]);
+            self.commit(tx, vec![update]).await?;
         }
         self.contact(account, &address).await
     }
@@ -1199,6 +1292,7 @@ impl Ledger {
         let _w = self.write.lock().await;
         let now = self.clock.now();
         let mut tx = self.pool.begin().await?;
+        store::lock_addresses(&mut tx, [address.as_str()]).await?;
         if store::global_of(&mut tx, &address).await?.is_none() {
             return Err(LedgerError::NotFound(format!(
                 "{address} is not globally bounced"
@@ -1216,13 +1310,12 @@ impl Ledger {
         )
         .await?;
         let global = self.recompute_global(&mut tx, &address).await?;
-        tx.commit().await?;
-        self.publish(vec![GateUpdate {
+        let update = GateUpdate {
             account: None,
             address,
             global: Some(global),
-        }]);
-        Ok(())
+        };
+        self.commit(tx, vec![update]).await
     }
 
     /// A page of suppressions: the account's own first, then the global list (read-only).
@@ -1351,6 +1444,15 @@ struct GateUpdate {
     address: String,
     /// `Some` when the global state was recomputed.
     global: Option<Option<GlobalBounce>>,
+}
+
+/// Adds one stored suppression row (kind, reason, until) to an address's block.
+fn add_row(block: &mut AccountBlock, kind: &str, reason: &str, until: Option<i64>) {
+    if kind == "complaint" {
+        block.complained = true;
+    } else if let Some(r) = Reason::parse(reason) {
+        block.bounce = Some((r, until.map(Timestamp)));
+    }
 }
 
 fn block_of(st: &AccountState) -> AccountBlock {

@@ -61,6 +61,10 @@ pub const WRITE_CHUNK: usize = 1_000;
 /// tens of milliseconds; one at the receiver's 16 MiB limit costs the large lane under a second.
 pub const LARGE_MESSAGE_BYTES: i64 = 256 * 1024;
 
+/// Rows of the change log kept (the sweeper trims the rest). Nodes read it every 200 ms, so
+/// this is hours of writes at full speed; a node further behind reloads its gate.
+pub const CHANGES_KEPT: i64 = 1_000_000;
+
 /// The most recipients one `POST /sends` logs (413 beyond): a larger send is logged in calls.
 pub const MAX_SEND_RECIPIENTS: usize = 10_000;
 

@@ -51,11 +51,14 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_ids_never_reused.sql"),
     ),
+    (8, include_str!("../migrations/sqlite/0008_changes.sql")),
 ];
 
 /// Schema migrations for PostgreSQL, in order (its own history: it starts at SQLite's 0007).
-const POSTGRES_MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/postgres/0001_schema.sql"))];
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_schema.sql")),
+    (2, include_str!("../migrations/postgres/0002_changes.sql")),
+];
 
 /// Which database a URL names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1458,4 +1461,169 @@ mod tests {
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// True when `c` is a PostgreSQL connection (where several nodes may share the database).
+fn is_postgres(c: &AnyConnection) -> bool {
+    c.backend_name() == "PostgreSQL"
+}
+
+/// Serialises, across every node, the transactions that write the state of these addresses:
+/// on PostgreSQL a transaction-level advisory lock per address, taken in one order so two
+/// transactions never wait on each other crosswise; they are held to the commit, so whatever
+/// the transaction then reads of the address includes every write committed before it.
+/// On SQLite the one writer already serialises them.
+pub async fn lock_addresses<'a>(
+    c: &mut AnyConnection,
+    addresses: impl IntoIterator<Item = &'a str>,
+) -> Result<()> {
+    if !is_postgres(c) {
+        return Ok(());
+    }
+    let mut sorted: Vec<&str> = addresses.into_iter().collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    for a in sorted {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1)) IS NULL")
+            .bind(a)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The advisory lock that orders appends to the change log: held from the append to the
+/// commit, so rows become visible in id order and a follower's cursor never passes a row
+/// that commits later.
+const CHANGES_LOCK: i64 = 0x7265_626f_756e_6402;
+
+/// What a change log row says changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The suppression state of an address in an account.
+    Account(i64, String),
+    /// The global state of an address.
+    Global(String),
+    /// The key of an account (created or rotated).
+    Key(i64),
+}
+
+/// Appends changes to the log, inside the caller's transaction.
+pub async fn append_changes(c: &mut AnyConnection, changes: &[Change]) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    if is_postgres(c) {
+        sqlx::query("SELECT pg_advisory_xact_lock($1) IS NULL")
+            .bind(CHANGES_LOCK)
+            .execute(&mut *c)
+            .await?;
+    }
+    for chunk in changes.chunks(crate::rules::WRITE_CHUNK) {
+        for ch in chunk {
+            let (kind, account, address) = match ch {
+                Change::Account(a, x) => ("account", Some(*a), Some(x.as_str())),
+                Change::Global(x) => ("global", None, Some(x.as_str())),
+                Change::Key(a) => ("key", Some(*a), None),
+            };
+            sqlx::query("INSERT INTO changes (kind, account_id, address) VALUES ($1, $2, $3)")
+                .bind(kind)
+                .bind(account)
+                .bind(address)
+                .execute(&mut *c)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The newest change's id (0 when there is none).
+pub async fn last_change(c: &mut AnyConnection) -> Result<i64> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM changes")
+        .fetch_one(&mut *c)
+        .await?;
+    Ok(id.unwrap_or(0))
+}
+
+/// The oldest change still in the log, if any.
+pub async fn first_change(c: &mut AnyConnection) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT MIN(id) FROM changes")
+        .fetch_one(&mut *c)
+        .await?)
+}
+
+/// Drops all but the newest `keep` changes. A node whose cursor falls behind what is left
+/// reloads its gate from the tables instead ([`crate::Ledger::follow_changes`]).
+pub async fn trim_changes(c: &mut AnyConnection, keep: i64) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM changes WHERE id <= (SELECT MAX(id) FROM changes) - $1")
+            .bind(keep)
+            .execute(&mut *c)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Changes after `cursor`, oldest first, at most `limit`: (id, change).
+pub async fn changes_after(
+    c: &mut AnyConnection,
+    cursor: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Change)>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, account_id, address FROM changes WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(cursor)
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let kind: String = r.try_get("kind")?;
+        let account: Option<i64> = r.try_get("account_id")?;
+        let address: Option<String> = r.try_get("address")?;
+        let change = match (kind.as_str(), account, address) {
+            ("account", Some(a), Some(x)) => Change::Account(a, x),
+            ("global", _, Some(x)) => Change::Global(x),
+            ("key", Some(a), _) => Change::Key(a),
+            _ => continue,
+        };
+        out.push((id, change));
+    }
+    Ok(out)
+}
+
+/// The suppression rows of one address in one account: (kind, reason, until).
+pub async fn suppressions_of(
+    c: &mut AnyConnection,
+    account: i64,
+    address: &str,
+) -> Result<Vec<(String, String, Option<i64>)>> {
+    let rows = sqlx::query(
+        "SELECT kind, reason, until FROM suppressions WHERE account_id = $1 AND address = $2",
+    )
+    .bind(account)
+    .bind(address)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("kind")?,
+                r.try_get("reason")?,
+                r.try_get("until")?,
+            ))
+        })
+        .collect()
+}
+
+/// An account's key hash, if the account exists.
+pub async fn key_hash_of(c: &mut AnyConnection, account: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT key_hash FROM accounts WHERE id = $1")
+            .bind(account)
+            .fetch_optional(&mut *c)
+            .await?,
+    )
 }

@@ -359,6 +359,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             received_large.clone(),
         ));
         let sweeper = tokio::spawn(sweep_forever(state.clone(), sweep));
+        let follower = tokio::spawn(follow_changes(state.clone()));
         let inboxes = tokio::spawn(watch_inboxes(state.clone(), inbox_options));
         let worker = tokio::spawn(crate::deliver::run(
             state.clone(),
@@ -374,6 +375,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         .with_graceful_shutdown(shutdown())
         .await?;
         sweeper.abort();
+        follower.abort();
         inboxes.abort();
         receiver.abort();
         small.abort();
@@ -389,6 +391,21 @@ async fn sweep_forever(state: Arc<AppState>, every: Duration) {
         tick.tick().await;
         if let Err(e) = state.ledger.sweep().await {
             eprintln!("rebound: sweeper: {e}");
+        }
+    }
+}
+
+/// How often a node reads the change log: writes made through other nodes (on a shared
+/// PostgreSQL) reach this node's gate and key table within about this long (SPEC §10: 1 s).
+const FOLLOW_EVERY: Duration = Duration::from_millis(200);
+
+async fn follow_changes(state: Arc<AppState>) {
+    let mut tick = tokio::time::interval(FOLLOW_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.ledger.follow_changes().await {
+            eprintln!("rebound: following the change log: {e}");
         }
     }
 }
