@@ -13,7 +13,9 @@ use crate::error::{LedgerError, Result};
 use crate::event::{Event, EventKind};
 use crate::gate::{SPAM_REPORT, Scope};
 use crate::ledger::{DeliveryResult, Ledger, canonical, random_hex};
-use crate::rules::{MAX_EMAIL_RECIPIENTS, PENDING_WINDOW_MS, WRITE_CHUNK, retry_delay};
+use crate::rules::{
+    DELIVERY_LEASE_MS, MAX_EMAIL_RECIPIENTS, PENDING_WINDOW_MS, WRITE_CHUNK, retry_delay,
+};
 use crate::store::{self, Email, QueueRow};
 use crate::time::Timestamp;
 
@@ -332,11 +334,15 @@ impl Ledger {
 
     /// Deliveries due now (at most `limit`).
     pub async fn due_deliveries(&self, limit: i64) -> Result<Vec<Delivery>> {
+        let now = self.clock.now();
+        let rows = {
+            let _w = self.write.lock().await;
+            let mut c = self.pool.acquire().await?;
+            store::due_deliveries(&mut c, now, now.plus(DELIVERY_LEASE_MS), limit).await?
+        };
         let mut c = self.pool.acquire().await?;
-        let rows = store::due_deliveries(&mut c, self.clock.now(), limit).await?;
         let mut emails: HashMap<i64, Email> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
-        let now = self.clock.now();
         for mut row in rows {
             // No attempt after the pending window: the ledger has made it a soft bounce.
             if row

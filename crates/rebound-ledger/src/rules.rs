@@ -61,6 +61,12 @@ pub const WRITE_CHUNK: usize = 1_000;
 /// tens of milliseconds; one at the receiver's 16 MiB limit costs the large lane under a second.
 pub const LARGE_MESSAGE_BYTES: i64 = 256 * 1024;
 
+/// A node that takes a queued delivery holds it this long: no other node attempts it
+/// meanwhile, and if the node dies the delivery is due again when the lease runs out. Longer
+/// than any one attempt can take (connect, TLS and the SMTP exchange, each under its own
+/// timeout of a few minutes, RFC 5321 §4.5.3.2).
+pub const DELIVERY_LEASE_MS: i64 = 15 * 60_000;
+
 /// Rows of the change log kept (the sweeper trims the rest). Nodes read it every 200 ms, so
 /// this is hours of writes at full speed; a node further behind reloads its gate.
 pub const CHANGES_KEPT: i64 = 1_000_000;

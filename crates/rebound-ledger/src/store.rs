@@ -1241,16 +1241,34 @@ pub async fn email_recipients(c: &mut AnyConnection, email: i64) -> Result<Vec<Q
 pub async fn due_deliveries(
     c: &mut AnyConnection,
     now: Timestamp,
+    lease_until: Timestamp,
     limit: i64,
 ) -> Result<Vec<QueueRow>> {
-    let rows = sqlx::query(
-        concat!("SELECT ", queue_columns!(), " FROM email_recipients WHERE state = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at, email_id, address LIMIT $2"),
-    )
-    .bind(now.0)
-    .bind(limit)
-    .fetch_all(&mut *c)
-    .await?;
-    rows.iter().map(queue_row).collect()
+    // Claiming is one statement: the rows due now get `next_attempt_at` = the lease's end, so
+    // no other node (nor this one) takes them again until the attempt is recorded (which sets
+    // the next time) or the lease runs out because the node died. On PostgreSQL the rows are
+    // locked `FOR UPDATE SKIP LOCKED`, so two nodes claiming at once take different rows.
+    let skip_locked = if is_postgres(c) {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "UPDATE email_recipients SET next_attempt_at = $1 WHERE (email_id, address) IN \
+         (SELECT email_id, address FROM email_recipients WHERE state = 'queued' \
+         AND next_attempt_at <= $2 ORDER BY next_attempt_at, email_id, address LIMIT $3{skip_locked}) \
+         RETURNING {}",
+        queue_columns!()
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(lease_until.0)
+        .bind(now.0)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?;
+    let mut out: Vec<QueueRow> = rows.iter().map(queue_row).collect::<Result<_>>()?;
+    out.sort_by(|a, b| (a.email_id, &a.address).cmp(&(b.email_id, &b.address)));
+    Ok(out)
 }
 
 /// Updates a recipient row's queue fields.

@@ -196,3 +196,71 @@ fn concurrent_writes_to_one_address_through_two_nodes_lose_nothing_and_count_a_g
         .collect();
     assert_eq!(rows.len(), 1, "one global bounce: {page}");
 }
+
+#[test]
+fn a_killed_nodes_leased_deliveries_are_resumed_by_the_other_when_the_lease_runs_out() {
+    if !on_postgres() {
+        eprintln!("skipping: two nodes share a PostgreSQL database (REBOUND_TEST_DB=postgres)");
+        return;
+    }
+    // Node A's remote takes the connection and never answers: A holds its deliveries.
+    let hang = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hang_addr = hang.local_addr().unwrap().to_string();
+    let held = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    {
+        let held = held.clone();
+        std::thread::spawn(move || {
+            for c in hang.incoming().flatten() {
+                held.lock().unwrap().push(c);
+            }
+        });
+    }
+    let db = fresh_db("nodes-lease");
+    let a = Server::start(
+        &db,
+        &[
+            "--test-clock",
+            T0,
+            "--transport",
+            &format!("remote.test={hang_addr}"),
+        ],
+    );
+    let (_, k) = a.account("a");
+    let to: Vec<String> = (0..5).map(|i| format!("ok{i}@remote.test")).collect();
+    let body = json!({"subject": "Hi", "from": "news@sender.test", "text": "Hi", "recipients": to});
+    let (_, v) = a.call("POST", "/api/v1/emails", Some(&k), Some(body));
+    let id = v["id"].as_i64().unwrap();
+    let (st, v) = a.call("POST", &format!("/api/v1/emails/{id}/send"), Some(&k), None);
+    assert_eq!(st, 200, "{v}");
+    common::wait_until("node A to take every delivery", || {
+        held.lock().unwrap().len() == 5
+    });
+    a.kill(); // SIGKILL, mid-attempt
+
+    // Node B, a minute later: the leases still hold, so it leaves them alone…
+    let (remote, accepted) = common::scripted_remote();
+    let b = Server::start(
+        &db,
+        &[
+            "--test-clock",
+            "2026-06-01T00:01:00Z",
+            "--transport",
+            &format!("remote.test={remote}"),
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        accepted.lock().unwrap().is_empty(),
+        "a live lease is honoured"
+    );
+    // …and when they have run out (15 minutes), it delivers each one, once.
+    b.set_clock("2026-06-01T00:16:00Z");
+    common::wait_until("node B to deliver what A held", || {
+        common::recipients(&b, &k, id)
+            .iter()
+            .all(|r| r["status"] == "delivered")
+    });
+    let mut got = accepted.lock().unwrap().clone();
+    got.sort();
+    assert_eq!(got, to);
+}
