@@ -89,5 +89,13 @@ pub async fn render(State(s): State<Arc<AppState>>) -> Response {
     out.push_str(&format!(
         "rebound_suppressed_addresses{{scope=\"global\"}} {global}\n"
     ));
+    out.push_str(
+        "# HELP rebound_leader 1 when this node runs the cluster-wide work (sweeper, inbox watchers).\n",
+    );
+    out.push_str("# TYPE rebound_leader gauge\n");
+    out.push_str(&format!(
+        "rebound_leader {}\n",
+        u8::from(s.ledger.is_leader())
+    ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
 }

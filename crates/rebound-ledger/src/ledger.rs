@@ -31,6 +31,8 @@ pub struct Ledger {
     keys: RwLock<HashMap<String, i64>>,
     /// The last change log row this node's gate and keys reflect.
     changes_seen: std::sync::atomic::AtomicI64,
+    /// Whether this node leads the cluster now (see `leader`).
+    pub(crate) leading: crate::leader::Leading,
     pub(crate) write: Mutex<()>,
     pub(crate) clock: Clock,
     policy: Policy,
@@ -299,6 +301,7 @@ impl Ledger {
             gate: RwLock::new(Gate::default()),
             keys: RwLock::new(HashMap::new()),
             changes_seen: Default::default(),
+            leading: Default::default(),
             write: Mutex::new(()),
             clock,
             policy,

@@ -21,6 +21,7 @@ pub mod event;
 pub mod gate;
 mod health;
 mod inboxes;
+pub mod leader;
 mod ledger;
 pub mod rules;
 pub mod secret;

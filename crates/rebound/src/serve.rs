@@ -358,9 +358,8 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             Lane::Large,
             received_large.clone(),
         ));
-        let sweeper = tokio::spawn(sweep_forever(state.clone(), sweep));
+        let leader = tokio::spawn(lead(state.clone(), sweep, inbox_options));
         let follower = tokio::spawn(follow_changes(state.clone()));
-        let inboxes = tokio::spawn(watch_inboxes(state.clone(), inbox_options));
         let worker = tokio::spawn(crate::deliver::run(
             state.clone(),
             Arc::new(routes),
@@ -374,9 +373,8 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         )
         .with_graceful_shutdown(shutdown())
         .await?;
-        sweeper.abort();
+        leader.abort();
         follower.abort();
-        inboxes.abort();
         receiver.abort();
         small.abort();
         large.abort();
@@ -392,6 +390,31 @@ async fn sweep_forever(state: Arc<AppState>, every: Duration) {
         if let Err(e) = state.ledger.sweep().await {
             eprintln!("rebound: sweeper: {e}");
         }
+    }
+}
+
+/// Runs the work that runs once in a cluster (the pending sweeper, the inbox watchers) while
+/// this node leads; on SQLite it always does. When leadership is lost (the database
+/// connection holding it failed) the work stops until this node leads again.
+async fn lead(state: Arc<AppState>, sweep: Duration, inbox_options: rebound_inbox::Options) {
+    loop {
+        let mut leadership = match state.ledger.lead().await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("rebound: leadership: {e}");
+                tokio::time::sleep(rebound_ledger::leader::LEADER_POLL).await;
+                continue;
+            }
+        };
+        let sweeper = tokio::spawn(sweep_forever(state.clone(), sweep));
+        let inboxes = tokio::spawn(watch_inboxes(state.clone(), inbox_options.clone()));
+        while leadership.holds().await {
+            tokio::time::sleep(rebound_ledger::leader::LEADER_POLL).await;
+        }
+        eprintln!("rebound: leadership lost; the sweeper and inbox watchers stop here");
+        state.ledger.resign();
+        sweeper.abort();
+        inboxes.abort();
     }
 }
 
