@@ -18,6 +18,7 @@ pub mod destination;
 pub mod emails;
 mod error;
 pub mod event;
+pub mod follow;
 pub mod gate;
 mod health;
 mod inboxes;

@@ -1536,6 +1536,11 @@ pub async fn append_changes(c: &mut AnyConnection, changes: &[Change]) -> Result
             .bind(CHANGES_LOCK)
             .execute(&mut *c)
             .await?;
+        // Delivered when (and only if) the transaction commits: wakes every node's follower.
+        sqlx::query("SELECT pg_notify($1, '') IS NULL")
+            .bind(crate::follow::CHANNEL)
+            .execute(&mut *c)
+            .await?;
     }
     for chunk in changes.chunks(crate::rules::WRITE_CHUNK) {
         for ch in chunk {
