@@ -26,14 +26,20 @@ struct Shape {
     make: fn(usize) -> Vec<u8>,
 }
 
-/// `head`, then `unit(i)` for i = 0, 1, … while the message is under `size` bytes, then `tail`.
+/// `head`, then `unit(i)` for i = 0, 1, … as long as the message with `tail` stays within
+/// `size` bytes, then `tail`. Never more than `size`: a message over the receiver's limit is
+/// cut ([`rebound_parse::mail::MAX_MESSAGE_BYTES`]) and read as another shape.
 fn repeat(size: usize, head: &str, unit: impl Fn(usize, &mut String), tail: &str) -> Vec<u8> {
     let mut m = String::with_capacity(size + 4 * KIB);
     m.push_str(head);
-    let mut i = 0;
-    while m.len() + tail.len() < size {
-        unit(i, &mut m);
-        i += 1;
+    let mut one = String::new();
+    for i in 0.. {
+        one.clear();
+        unit(i, &mut one);
+        if m.len() + one.len() + tail.len() > size {
+            break;
+        }
+        m.push_str(&one);
     }
     m.push_str(tail);
     m.into_bytes()
@@ -307,7 +313,7 @@ fn many_header_fields(size: usize) -> Vec<u8> {
     let tail =
         "Subject: Undelivered Mail Returned to Sender\n\n<u@x.test>: 550 5.1.1 user unknown\n";
     let mut i = 0;
-    while m.len() + tail.len() < size {
+    while m.len() + tail.len() + 40 < size {
         let _ = writeln!(m, "X-Field-{i}: value {i}");
         i += 1;
     }
@@ -563,6 +569,7 @@ fn main() {
         let mut recipients = 0;
         for size in sizes {
             let msg = (s.make)(size);
+            assert!(msg.len() <= size, "{} makes {} bytes", s.name, msg.len());
             let (secs, n) = time(&msg, &policy);
             per_mib.push(secs * 1e3 / (msg.len() as f64 / MIB as f64));
             total = secs * 1e3;
