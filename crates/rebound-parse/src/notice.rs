@@ -408,8 +408,11 @@ impl Names {
             .collect();
         for o in others {
             let plain = text::address(o).is_some_and(|a| a.len() == o.len());
+            if plain || o.is_empty() || searched.len() >= MAX_SEARCHED {
+                continue;
+            }
             let key = o.to_ascii_lowercase();
-            if plain || o.is_empty() || searched.contains(&key) || searched.len() >= MAX_SEARCHED {
+            if searched.contains(&key) {
                 continue;
             }
             searched.push(key);
