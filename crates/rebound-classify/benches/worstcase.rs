@@ -26,14 +26,20 @@ struct Shape {
     make: fn(usize) -> Vec<u8>,
 }
 
-/// `head`, then `unit(i)` for i = 0, 1, … while the message is under `size` bytes, then `tail`.
+/// `head`, then `unit(i)` for i = 0, 1, … as long as the message with `tail` stays within
+/// `size` bytes, then `tail`. Never more than `size`: a message over the receiver's limit is
+/// cut ([`rebound_parse::mail::MAX_MESSAGE_BYTES`]) and read as another shape.
 fn repeat(size: usize, head: &str, unit: impl Fn(usize, &mut String), tail: &str) -> Vec<u8> {
     let mut m = String::with_capacity(size + 4 * KIB);
     m.push_str(head);
-    let mut i = 0;
-    while m.len() + tail.len() < size {
-        unit(i, &mut m);
-        i += 1;
+    let mut one = String::new();
+    for i in 0.. {
+        one.clear();
+        unit(i, &mut one);
+        if m.len() + one.len() + tail.len() > size {
+            break;
+        }
+        m.push_str(&one);
     }
     m.push_str(tail);
     m.into_bytes()
@@ -102,6 +108,85 @@ fn exim(size: usize) -> Vec<u8> {
         },
         "\n------ This is a copy of the message, including all the headers. ------\n\nSubject: hi\n",
     )
+}
+
+/// Exim blocks that name bare local parts (resolved through X-Failed-Recipients), and a status
+/// part naming every recipient: each block looks up both.
+fn exim_dsn(size: usize) -> Vec<u8> {
+    let n = size / 330;
+    let failed: Vec<String> = (0..n).map(|i| format!("u{i}@x.test")).collect();
+    let mut m = format!(
+        "From: Mail Delivery System <Mailer-Daemon@mx.sender.test>\nTo: alice@sender.test\nSubject: Mail delivery failed: returning message to sender\nX-Failed-Recipients: {}\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n",
+        failed.join(", ")
+    );
+    for i in 0..n {
+        let _ = write!(
+            m,
+            "  U{i}\n    host mx.x.test [192.0.2.1]\n    SMTP error from remote mail server after RCPT TO:<u{i}@x.test>:\n    550 5.1.1 Recipient address rejected\n"
+        );
+    }
+    m.push_str(
+        "\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.sender.test\n\n",
+    );
+    for i in 0..n {
+        let _ = write!(
+            m,
+            "Final-Recipient: rfc822; u{i}@x.test\nAction: failed\nStatus: 5.0.0\n\n"
+        );
+    }
+    m.push_str("--b--\n");
+    m.into_bytes()
+}
+
+/// InterScan MSS "Unable to deliver message to" lines, every address twice.
+fn interscan(size: usize) -> Vec<u8> {
+    repeat(
+        size,
+        "From: postmaster@mx.rcpt.test\nSubject: Mail could not be delivered\n\n****** Message from InterScan Messaging Security Suite ******\n",
+        |i, m| {
+            for _ in 0..2 {
+                let _ = writeln!(m, "Reason:  Unable to deliver message to <u{i}@x.test>.");
+            }
+        },
+        "",
+    )
+}
+
+/// EZweb's list of `<address>: reply` lines.
+fn ezweb(size: usize) -> Vec<u8> {
+    repeat(
+        size,
+        "From: Postmaster@ezweb.ne.jp\nSubject: Mail System Error - Returned Mail\n\nEach of the following recipients was rejected by a remote\nmail server.\n\n",
+        |i, m| {
+            let _ = writeln!(m, "<u{i}@x.test>: 550 5.1.1 User unknown");
+        },
+        "",
+    )
+}
+
+/// Oracle Messaging Server: a "Recipient address:" block per recipient and a status part.
+fn messagingserver(size: usize) -> Vec<u8> {
+    let n = size / 130;
+    let mut m = String::from(
+        "From: Postmaster <postmaster@ms.rcpt.test>\nSubject: Delivery Notification: Delivery has failed\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nThis report relates to a message you sent with the following header fields:\n\n  Subject: Hi\n\n",
+    );
+    for i in 0..n {
+        let _ = write!(
+            m,
+            "  Recipient address: u{i}@x.test\n  Reason: Over quota\n\n"
+        );
+    }
+    m.push_str(
+        "\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns;ms.rcpt.test\n\n",
+    );
+    for i in 0..n {
+        let _ = write!(
+            m,
+            "Final-recipient: rfc822;u{i}@x.test\nAction: failed\nStatus: 4.2.2\n\n"
+        );
+    }
+    m.push_str("--b--\n");
+    m.into_bytes()
 }
 
 fn sendmail_transcript(size: usize) -> Vec<u8> {
@@ -307,7 +392,7 @@ fn many_header_fields(size: usize) -> Vec<u8> {
     let tail =
         "Subject: Undelivered Mail Returned to Sender\n\n<u@x.test>: 550 5.1.1 user unknown\n";
     let mut i = 0;
-    while m.len() + tail.len() < size {
+    while m.len() + tail.len() + 40 < size {
         let _ = writeln!(m, "X-Field-{i}: value {i}");
         i += 1;
     }
@@ -406,6 +491,26 @@ const SHAPES: &[Shape] = &[
         name: "exim",
         what: "Exim address blocks",
         make: exim,
+    },
+    Shape {
+        name: "exim_dsn",
+        what: "Exim blocks of local parts + X-Failed-Recipients + status part",
+        make: exim_dsn,
+    },
+    Shape {
+        name: "interscan",
+        what: "InterScan MSS lines, every address twice",
+        make: interscan,
+    },
+    Shape {
+        name: "ezweb",
+        what: "EZweb `<address>: reply` lines",
+        make: ezweb,
+    },
+    Shape {
+        name: "messagingserver",
+        what: "Messaging Server blocks + status part",
+        make: messagingserver,
     },
     Shape {
         name: "sendmail_transcript",
@@ -563,6 +668,7 @@ fn main() {
         let mut recipients = 0;
         for size in sizes {
             let msg = (s.make)(size);
+            assert!(msg.len() <= size, "{} makes {} bytes", s.name, msg.len());
             let (secs, n) = time(&msg, &policy);
             per_mib.push(secs * 1e3 / (msg.len() as f64 / MIB as f64));
             total = secs * 1e3;

@@ -94,7 +94,11 @@ pub fn complete(report: &mut Report, mail: &Mail) {
         .collect();
     // What the notice says about each recipient, looked up through one index (SPEC §10: no
     // search of the whole notice per recipient).
-    let mut index = Notice::new(notice, &lines, &all);
+    let capped = report
+        .flags
+        .iter()
+        .any(|f| matches!(f, crate::Flag::TooManyRecipients(_)));
+    let mut index = Notice::new(notice, &lines, &all, capped);
     for r in &mut report.recipients {
         let around = if r.diagnostic.is_empty() || r.command.is_none() {
             index.response(&r.address)

@@ -29,6 +29,9 @@ const MAX_SEARCHED: usize = 8;
 const NONE: u32 = u32::MAX;
 /// Several different recipients on a line.
 const MANY: u32 = u32::MAX - 1;
+/// An address of a report cut at the recipient cap that is no recipient read: it may be one
+/// of those counted only, so it ends the paragraph of the recipient above it.
+const UNREAD: u32 = u32::MAX - 2;
 
 /// An address as it stands in the notice.
 #[derive(Debug, Clone, Copy)]
@@ -147,6 +150,8 @@ pub(crate) struct Notice<'a> {
     lines: &'a [&'a str],
     /// Every recipient's address.
     others: &'a [String],
+    /// Whether the report was cut at the recipient cap (see [`UNREAD`]).
+    capped: bool,
     names: OnceCell<Names>,
     responses: HashMap<String, Option<String>>,
     paragraphs: HashMap<(usize, usize), String>,
@@ -165,13 +170,19 @@ fn index(n: usize) -> u32 {
 }
 
 impl<'a> Notice<'a> {
-    /// An index over `lines` (the notice's lines) for the recipients `others`; each part is
-    /// built on first use.
-    pub(crate) fn new(text: &'a str, lines: &'a [&'a str], others: &'a [String]) -> Notice<'a> {
+    /// An index over `lines` (the notice's lines) for the recipients `others` (`capped`: the
+    /// first of more); each part is built on first use.
+    pub(crate) fn new(
+        text: &'a str,
+        lines: &'a [&'a str],
+        others: &'a [String],
+        capped: bool,
+    ) -> Notice<'a> {
         Notice {
             text,
             lines,
             others,
+            capped,
             names: OnceCell::new(),
             responses: HashMap::new(),
             paragraphs: HashMap::new(),
@@ -184,7 +195,7 @@ impl<'a> Notice<'a> {
 
     fn names(&self) -> &Names {
         self.names
-            .get_or_init(|| Names::new(self.text, self.lines, self.others))
+            .get_or_init(|| Names::new(self.text, self.lines, self.others, self.capped))
     }
 
     /// The most telling line of the notice about `address`: the one with the most text after
@@ -292,7 +303,7 @@ impl<'a> Notice<'a> {
             .as_ref()?;
         let names = self
             .names
-            .get_or_init(|| Names::new(self.text, lines, self.others));
+            .get_or_init(|| Names::new(self.text, lines, self.others, self.capped));
         let t = self.transcript.get_mut()?.as_mut()?;
         let key = address.to_ascii_lowercase();
         let by_address = *t.by_address.entry(key).or_insert_with(|| {
@@ -353,7 +364,7 @@ impl<'a> Notice<'a> {
         self.codes.get_or_init(|| Codes::new(lines)).as_ref()?;
         let names = self
             .names
-            .get_or_init(|| Names::new(self.text, lines, self.others));
+            .get_or_init(|| Names::new(self.text, lines, self.others, self.capped));
         let c = self.codes.get_mut()?.as_mut()?;
         let found = if single {
             Some(0).filter(|_| !c.coded.is_empty())
@@ -381,7 +392,7 @@ impl<'a> Notice<'a> {
 }
 
 impl Names {
-    fn new(notice: &str, lines: &[&str], others: &[String]) -> Names {
+    fn new(notice: &str, lines: &[&str], others: &[String], capped: bool) -> Names {
         let mut tokens = Vec::new();
         for (i, l) in lines.iter().enumerate() {
             for a in text::addresses(l) {
@@ -397,8 +408,11 @@ impl Names {
             .collect();
         for o in others {
             let plain = text::address(o).is_some_and(|a| a.len() == o.len());
+            if plain || o.is_empty() || searched.len() >= MAX_SEARCHED {
+                continue;
+            }
             let key = o.to_ascii_lowercase();
-            if plain || o.is_empty() || searched.contains(&key) || searched.len() >= MAX_SEARCHED {
+            if searched.contains(&key) {
                 continue;
             }
             searched.push(key);
@@ -441,10 +455,11 @@ impl Names {
             let Some(word) = token_text(lines, &t) else {
                 continue;
             };
-            let id = names.recipient(others, word);
-            if id == NONE {
-                continue;
-            }
+            let id = match names.recipient(others, word) {
+                NONE if capped => UNREAD,
+                NONE => continue,
+                id => id,
+            };
             if let Some(slot) = names.line_rcpt.get_mut(t.line as usize) {
                 *slot = match *slot {
                     NONE => id,

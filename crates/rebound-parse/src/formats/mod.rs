@@ -1,5 +1,7 @@
 //! Report formats, one module each, tried in order: [`FIRST`], [`lhost::FORMATS`], [`GENERIC`].
 
+use std::collections::HashMap;
+
 use crate::mail::Mail;
 use crate::report::{Flag, Recipient, Report, ReportKind};
 use crate::text;
@@ -14,6 +16,71 @@ pub mod rfc3464;
 pub mod rfc3834;
 pub mod textscan;
 
+/// What a format read: at most [`MAX_RECIPIENTS`] recipients, and how many more it named
+/// without reading them (so the work per report is bounded while it is read, not after).
+#[derive(Debug, Default)]
+pub struct Found {
+    /// The recipients read, in order.
+    pub recipients: Vec<Recipient>,
+    /// Recipients named after the first [`MAX_RECIPIENTS`], counted only.
+    pub more: usize,
+}
+
+impl Found {
+    /// True when no further recipient is read (only counted).
+    pub fn full(&self) -> bool {
+        self.recipients.len() >= MAX_RECIPIENTS
+    }
+
+    /// Keeps `r`, or counts it when [`Found::full`].
+    pub fn push(&mut self, r: Recipient) {
+        if self.full() {
+            self.more += 1;
+        } else {
+            self.recipients.push(r);
+        }
+    }
+}
+
+/// The position of the first of `items` under each key (ASCII case-insensitively): one lookup
+/// per recipient instead of a search of the list (SPEC §10).
+pub(crate) fn first_by_key<'a, T>(
+    items: impl IntoIterator<Item = &'a T>,
+    key: impl Fn(&'a T) -> &'a str,
+) -> HashMap<String, usize>
+where
+    T: 'a,
+{
+    let mut map = HashMap::new();
+    for (i, item) in items.into_iter().enumerate() {
+        map.entry(key(item).to_ascii_lowercase()).or_insert(i);
+    }
+    map
+}
+
+/// How a format module gives its recipients.
+#[derive(Clone, Copy)]
+pub enum Reader {
+    /// Every recipient it found; cut to [`MAX_RECIPIENTS`] afterwards (formats whose reports
+    /// name few recipients, or whose per-recipient work is small).
+    All(fn(&Mail) -> Option<Vec<Recipient>>),
+    /// At most [`MAX_RECIPIENTS`], the rest counted while reading ([`Found`]).
+    Capped(fn(&Mail) -> Option<Found>),
+}
+
+impl Reader {
+    fn read(self, mail: &Mail) -> Option<Found> {
+        match self {
+            Reader::All(read) => read(mail).map(|mut recipients| {
+                let more = recipients.len().saturating_sub(MAX_RECIPIENTS);
+                recipients.truncate(MAX_RECIPIENTS);
+                Found { recipients, more }
+            }),
+            Reader::Capped(read) => read(mail),
+        }
+    }
+}
+
 /// A format module: reads `mail` if it is in its format.
 pub struct Format {
     /// Name reported as `engine`.
@@ -25,7 +92,7 @@ pub struct Format {
     /// declared so that one scan over the text serves every format.
     pub markers: &'static [&'static str],
     /// Returns the recipients when `mail` is in this format, else `None`.
-    pub read: fn(&Mail) -> Option<Vec<Recipient>>,
+    pub read: Reader,
 }
 
 /// Every format in the order they are tried.
@@ -38,7 +105,7 @@ pub static FIRST: &[Format] = &[Format {
     name: "arf",
     kind: ReportKind::Feedback,
     markers: &[],
-    read: arf::read,
+    read: Reader::All(arf::read),
 }];
 
 /// The generic formats, tried after the vendor formats of [`lhost::FORMATS`] (which know where
@@ -48,19 +115,19 @@ pub static GENERIC: &[Format] = &[
         name: "rfc3464",
         kind: ReportKind::Delivery,
         markers: &[],
-        read: rfc3464::read,
+        read: Reader::Capped(rfc3464::read),
     },
     Format {
         name: "rfc3834",
         kind: ReportKind::AutoReply,
         markers: &[],
-        read: rfc3834::read,
+        read: Reader::All(rfc3834::read),
     },
     Format {
         name: "textscan",
         kind: ReportKind::Delivery,
         markers: &[],
-        read: textscan::read,
+        read: Reader::Capped(textscan::read),
     },
 ];
 
@@ -71,14 +138,17 @@ pub fn read(mail: &Mail) -> Report {
         if !f.markers.is_empty() && present & (1u64 << i) == 0 {
             continue;
         }
-        if let Some(mut recipients) = (f.read)(mail) {
+        if let Some(Found {
+            mut recipients,
+            more,
+        }) = f.read.read(mail)
+        {
             if recipients.is_empty() {
                 continue;
             }
             let mut flags = Vec::new();
-            if recipients.len() > MAX_RECIPIENTS {
-                flags.push(Flag::TooManyRecipients(recipients.len() - MAX_RECIPIENTS));
-                recipients.truncate(MAX_RECIPIENTS);
+            if more > 0 {
+                flags.push(Flag::TooManyRecipients(more));
             }
             for r in &mut recipients {
                 text::clip(&mut r.diagnostic, text::MAX_RESPONSE);

@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use crate::formats::Found;
 use crate::mail::Mail;
 use crate::report::{Action, Recipient};
 use crate::text;
@@ -93,13 +94,31 @@ const FIELDS: &[&str] = &[
 /// Parses RFC 3464 field blocks in `body` into the per-message fields and the recipients in
 /// order.
 pub fn parse_fields(body: &str) -> (MessageFields, Vec<Recipient>) {
-    let mut msg = MessageFields::default();
     let mut out = Vec::new();
+    let msg = parse_each(body, |r| out.push(r));
+    (msg, out)
+}
+
+/// [`parse_fields`] into `found`: once it is full, further recipients are only counted.
+fn parse_found(body: &str, found: &mut Found) -> MessageFields {
+    parse_each(body, |r| found.push(r))
+}
+
+/// Parses RFC 3464 field blocks in `body`, gives each recipient with an address to `out` in
+/// order, and returns the per-message fields.
+fn parse_each(body: &str, mut out: impl FnMut(Recipient)) -> MessageFields {
+    let mut msg = MessageFields::default();
+    let mut push = |b: Building| {
+        let r = b.finish();
+        if !r.address.is_empty() {
+            out(r);
+        }
+    };
     let mut cur = Building::default();
     for f in fields(body) {
         let Some((name, value)) = f else {
             if cur.started() {
-                out.push(std::mem::take(&mut cur).finish());
+                push(std::mem::take(&mut cur));
             }
             continue;
         };
@@ -111,13 +130,13 @@ pub fn parse_fields(body: &str) -> (MessageFields, Vec<Recipient>) {
         match name {
             "final-recipient" => {
                 if cur.final_recipient.is_some() {
-                    out.push(std::mem::take(&mut cur).finish());
+                    push(std::mem::take(&mut cur));
                 }
                 cur.final_recipient = Some(typed_address(&value));
             }
             "original-recipient" => {
                 if cur.original_recipient.is_some() {
-                    out.push(std::mem::take(&mut cur).finish());
+                    push(std::mem::take(&mut cur));
                 }
                 cur.original_recipient = Some(typed_address(&value));
             }
@@ -142,10 +161,9 @@ pub fn parse_fields(body: &str) -> (MessageFields, Vec<Recipient>) {
         }
     }
     if cur.started() {
-        out.push(cur.finish());
+        push(cur);
     }
-    out.retain(|r| !r.address.is_empty());
-    (msg, out)
+    msg
 }
 
 /// The comment after the code of a `Status` field (`4.0.0 (example.net: host name lookup
@@ -186,24 +204,28 @@ fn typed_address(value: &str) -> String {
 }
 
 /// Reads the status parts of `mail`; `None` when it has none with a recipient.
-pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
-    let mut all = Vec::new();
+pub fn read(mail: &Mail) -> Option<Found> {
+    let mut all = Found::default();
     for part in &mail.status_parts {
-        let (msg, rs) = parse_fields(part);
-        all.extend(rs.into_iter().map(|r| Recipient {
-            reporting_mta: msg.reporting_mta.clone(),
-            ..r
-        }));
+        let from = all.recipients.len();
+        let msg = parse_found(part, &mut all);
+        for r in all.recipients.get_mut(from..).unwrap_or(&mut []) {
+            r.reporting_mta.clone_from(&msg.reporting_mta);
+        }
     }
-    if all.is_empty() {
+    if all.recipients.is_empty() {
         // DSN fields pasted into a text part (some gateways do so).
         let t = &mail.text;
         let at = mail.scan().dsn_fields?;
         let start = t[..at].rfind("\n\n").map(|p| p + 1).unwrap_or(at);
-        let (_, rs) = parse_fields(&t[start..]);
-        all = rs;
+        all = Found::default();
+        parse_found(&t[start..], &mut all);
     }
-    if all.is_empty() { None } else { Some(all) }
+    if all.recipients.is_empty() {
+        None
+    } else {
+        Some(all)
+    }
 }
 
 #[cfg(test)]

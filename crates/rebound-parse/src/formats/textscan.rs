@@ -11,6 +11,7 @@ use crate::report::Recipient;
 use crate::text;
 
 use super::rfc3834::is_daemon;
+use super::{Found, MAX_RECIPIENTS};
 
 /// Subject words of delivery failure notices (Sendmail "Returned mail", qmail "failure notice",
 /// Exim "Mail delivery failed", Exchange "Undeliverable", generic "Delivery Status Notification").
@@ -135,7 +136,7 @@ fn is_recipient_line(line: &str, addr: &str, has_words: impl FnOnce() -> bool) -
 }
 
 /// Reads a plain-text bounce.
-pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
+pub fn read(mail: &Mail) -> Option<Found> {
     if !looks_like_bounce(mail) {
         return None;
     }
@@ -149,6 +150,8 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     let lines: Vec<&str> = text::lines(body).collect();
     let mut hits: Vec<(usize, String)> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
+    // Hits after the one past the cap, only counted.
+    let mut uncounted = 0;
     for (i, line) in lines.iter().enumerate() {
         // Whether the line has one of the recipient words: looked for once per line, not once
         // per address on it (a line may hold thousands).
@@ -165,7 +168,12 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
                 })
             };
             if is_recipient_line(line, a, words) {
-                hits.push((i, a.to_string()));
+                // One hit past the cap is kept: it ends the last response read.
+                if hits.len() <= MAX_RECIPIENTS {
+                    hits.push((i, a.to_string()));
+                } else {
+                    uncounted += 1;
+                }
                 seen.insert(al);
             }
         }
@@ -175,22 +183,29 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
             // One response for every address: read at most what one response keeps.
             let all = text::squeeze(text::prefix(body, 4 * text::MAX_RESPONSE));
             let all = text::prefix(&all, text::MAX_RESPONSE);
-            return Some(
-                text::addresses(v)
-                    .map(|a| Recipient {
+            let mut out = Found::default();
+            for a in text::addresses(v) {
+                if out.full() {
+                    out.more += 1;
+                } else {
+                    out.push(Recipient {
                         address: a.to_string(),
                         diagnostic: all.to_string(),
                         ..Recipient::default()
-                    })
-                    .collect(),
-            );
+                    });
+                }
+            }
+            return Some(out);
         }
         return None;
     }
-    let mut out = Vec::new();
+    let mut out = Found {
+        recipients: Vec::with_capacity(hits.len().min(MAX_RECIPIENTS)),
+        more: uncounted + hits.len().saturating_sub(MAX_RECIPIENTS),
+    };
     // Recipients named on one line share their paragraph: made once.
     let mut last: Option<((usize, usize), String)> = None;
-    for (k, (i, addr)) in hits.iter().enumerate() {
+    for (k, (i, addr)) in hits.iter().enumerate().take(MAX_RECIPIENTS) {
         let next = hits
             .get(k + 1)
             .map(|(j, _)| *j)
@@ -204,7 +219,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
                 p
             }
         };
-        out.push(Recipient {
+        out.recipients.push(Recipient {
             address: addr.clone(),
             diagnostic,
             ..Recipient::default()

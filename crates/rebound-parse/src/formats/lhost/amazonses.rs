@@ -10,7 +10,7 @@
 //!   `notificationType` is `Bounce`, `Complaint` or `Delivery`.
 
 use super::json::{self, Json};
-use crate::formats::{Format, rfc3464};
+use crate::formats::{Format, Reader, rfc3464};
 use crate::mail::Mail;
 use crate::report::{Action, Recipient, ReportKind};
 use crate::text;
@@ -211,7 +211,7 @@ pub const COMPLAINT: Format = Format {
     name: "lhost/amazonses",
     kind: ReportKind::Feedback,
     markers: &[],
-    read: read_complaint,
+    read: Reader::All(read_complaint),
 };
 
 #[cfg(test)]

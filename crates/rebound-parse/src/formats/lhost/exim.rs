@@ -18,7 +18,7 @@
 
 use std::sync::LazyLock;
 
-use crate::formats::rfc3464;
+use crate::formats::{Found, first_by_key, rfc3464};
 use crate::mail::Mail;
 use crate::report::{Action, Recipient};
 use crate::text;
@@ -295,7 +295,7 @@ fn exim_cause(raw: &str, address: &str) -> Option<&'static str> {
 }
 
 /// Reads an Exim notice.
-pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
+pub fn read(mail: &Mail) -> Option<Found> {
     if !is_exim(mail) {
         return None;
     }
@@ -323,21 +323,26 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
     if found.is_empty() {
         return None;
     }
-    let mut out = Vec::new();
+    // Looked up per block instead of searched (SPEC §10): the DSN's recipients by address,
+    // the X-Failed-Recipients entries by local part.
+    let dsn_of = first_by_key(&dsn, |d| d.address.as_str());
+    let failed_of = first_by_key(&failed, |f| f.split('@').next().unwrap_or(""));
+    let mut out = Found::default();
     for (i, b) in found.into_iter().enumerate() {
+        if out.full() {
+            out.more += 1;
+            continue;
+        }
         let mut address = b.address.clone();
         if !address.contains('@') || address.starts_with("pipe to ") {
             // "an undisclosed address", a pipe, or a bare local part: the address it was
-            // generated from, else the X-Failed-Recipients entry.
-            let local = format!("{}@", address.to_ascii_lowercase());
+            // generated from, else the X-Failed-Recipients entry with it as local part.
             address = b
                 .parent
                 .clone()
                 .or_else(|| {
-                    failed
-                        .iter()
-                        .find(|f| f.to_ascii_lowercase().starts_with(&local))
-                        .cloned()
+                    let local = address.to_ascii_lowercase();
+                    failed_of.get(&local).and_then(|&k| failed.get(k)).cloned()
                 })
                 .or_else(|| failed.get(i).cloned())
                 .unwrap_or(address);
@@ -347,9 +352,9 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
             None => b.lines.join(" "),
         };
         let parsed = parse_error(&raw);
-        let from_dsn = dsn
-            .iter()
-            .find(|d| d.address.eq_ignore_ascii_case(&address));
+        let from_dsn = dsn_of
+            .get(&address.to_ascii_lowercase())
+            .and_then(|&k| dsn.get(k));
         let mut r = Recipient {
             address,
             command: parsed.command,
@@ -415,7 +420,7 @@ Subject: hello
     #[test]
     fn reads_blocks_command_and_response() {
         let mail = Mail::read(NOTICE.as_bytes());
-        let rs = read(&mail).expect("exim");
+        let rs = read(&mail).expect("exim").recipients;
         assert_eq!(rs.len(), 2);
         assert_eq!(rs[0].address, "one@dest.test");
         assert_eq!(rs[0].command.as_deref(), Some("RCPT"));
@@ -433,7 +438,9 @@ Subject: hello
             "    retry timeout exceeded\n------ Details of the message you sent ------\n\
              Subject: hello\nMessage-ID: <m@a.test>\n\n------ This is a copy",
         );
-        let rs = read(&Mail::read(notice.as_bytes())).expect("exim");
+        let rs = read(&Mail::read(notice.as_bytes()))
+            .expect("exim")
+            .recipients;
         assert_eq!(rs.len(), 2);
         assert_eq!(rs[1].diagnostic, "retry timeout exceeded");
     }

@@ -20,7 +20,7 @@
 //! recipient's own mail filter ("domain filter", spam designation) is marked by the header
 //! `X-SPASIGN: NG` instead.
 
-use crate::formats::rfc3464;
+use crate::formats::{Found, first_by_key, rfc3464};
 use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
@@ -48,7 +48,7 @@ const SENTENCES: &[(&str, &str)] = &[
 const SPASIGN: &str = "x-spasign";
 
 /// Reads an EZweb notice.
-pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
+pub fn read(mail: &Mail) -> Option<Found> {
     if mail.subject().trim() != SUBJECT
         || !SENDERS.iter().any(|d| text::contains_ci(mail.from(), d))
     {
@@ -66,11 +66,18 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
             .find(|(s, _)| english.contains(s))
             .map(|(_, c)| *c)
     };
-    let mut out = rfc3464::read(mail).unwrap_or_else(|| found.clone());
-    for r in &mut out {
-        if let Some(f) = found
-            .iter()
-            .find(|f| f.address.eq_ignore_ascii_case(&r.address))
+    let mut out = rfc3464::read(mail).unwrap_or_else(|| {
+        let mut all = Found::default();
+        for r in &found {
+            all.push(r.clone());
+        }
+        all
+    });
+    let by_address = first_by_key(&found, |f| f.address.as_str());
+    for r in &mut out.recipients {
+        if let Some(f) = by_address
+            .get(&r.address.to_ascii_lowercase())
+            .and_then(|&i| found.get(i))
         {
             if r.diagnostic.is_empty() {
                 r.diagnostic = f.diagnostic.clone();

@@ -9,6 +9,8 @@
 //! versions add "Please check if address is correct." It states no server reply, so the cause
 //! it implies, an unknown recipient, is given as the hint.
 
+use std::collections::HashSet;
+
 use crate::mail::Mail;
 use crate::report::Recipient;
 use crate::text;
@@ -28,6 +30,8 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
         return None;
     }
     let mut out: Vec<Recipient> = Vec::new();
+    // Addresses already read, lower case: one lookup per line, not a search of `out`.
+    let mut seen: HashSet<String> = HashSet::new();
     for line in mail.text.lines() {
         let Some(p) = line.find(UNABLE) else {
             continue;
@@ -36,7 +40,7 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
         let Some(addr) = text::address(sentence) else {
             continue;
         };
-        if !out.iter().any(|r| r.address.eq_ignore_ascii_case(addr)) {
+        if seen.insert(addr.to_ascii_lowercase()) {
             out.push(Recipient {
                 address: addr.to_string(),
                 diagnostic: text::squeeze(line.trim_start_matches("Reason:")),

@@ -18,9 +18,8 @@
 //! block's "Diagnostic code:", else its "Reason:" (Messaging Server's own words, e.g.
 //! "Over quota").
 
-use crate::formats::rfc3464;
+use crate::formats::{Found, first_by_key, rfc3464};
 use crate::mail::Mail;
-use crate::report::Recipient;
 use crate::text;
 
 /// Messaging Server's opening sentence.
@@ -35,16 +34,18 @@ const RECIPIENT: &str = "Recipient address:";
 const REASONS: &[(&str, &str)] = &[("host/domain does not accept mail", "notaccept")];
 
 /// Reads a Messaging Server report.
-pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
+pub fn read(mail: &Mail) -> Option<Found> {
     if !mail.text.contains(OPENING) {
         return None;
     }
     let mut out = rfc3464::read(mail)?;
     let blocks = blocks(&mail.text);
-    for r in &mut out {
-        let Some((_, reason, code)) = blocks
-            .iter()
-            .find(|(a, _, _)| text::contains_ci(a, &r.address))
+    // A block names its recipient by the address on its "Recipient address:" line.
+    let by_address = first_by_key(&blocks, |(a, _, _)| text::address(a).unwrap_or(a.as_str()));
+    for r in &mut out.recipients {
+        let Some((_, reason, code)) = by_address
+            .get(&r.address.to_ascii_lowercase())
+            .and_then(|&i| blocks.get(i))
         else {
             continue;
         };

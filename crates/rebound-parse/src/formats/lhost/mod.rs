@@ -31,7 +31,7 @@ pub mod verizon;
 pub mod x3;
 pub mod x6;
 
-use super::Format;
+use super::{Format, Reader};
 use crate::Recipient;
 use crate::mail::Mail;
 use crate::report::ReportKind;
@@ -44,7 +44,7 @@ pub static FORMATS: &[Format] = &[
         &[einsundeins::OPENING],
         einsundeins::read,
     ),
-    marked("lhost/exim", exim::OPENINGS, exim::read),
+    marked_capped("lhost/exim", exim::OPENINGS, Reader::Capped(exim::read)),
     delivery("lhost/googlegroups", googlegroups::read),
     delivery("lhost/gmail", gmail::read),
     delivery("lhost/googleworkspace", googleworkspace::read),
@@ -82,16 +82,21 @@ pub static FORMATS: &[Format] = &[
         &[mailmarshal::BECAUSE],
         mailmarshal::read,
     ),
-    delivery("lhost/ezweb", ezweb::read),
-    marked(
+    delivery_capped("lhost/ezweb", Reader::Capped(ezweb::read)),
+    marked_capped(
         "lhost/messagingserver",
         &[messagingserver::OPENING],
-        messagingserver::read,
+        Reader::Capped(messagingserver::read),
     ),
 ];
 
 /// A delivery-report format tried on every message (it detects itself by header fields).
 const fn delivery(name: &'static str, read: fn(&Mail) -> Option<Vec<Recipient>>) -> Format {
+    delivery_capped(name, Reader::All(read))
+}
+
+/// [`delivery`] for a reader that caps its recipients itself.
+const fn delivery_capped(name: &'static str, read: Reader) -> Format {
     Format {
         name,
         kind: ReportKind::Delivery,
@@ -105,6 +110,15 @@ const fn marked(
     name: &'static str,
     markers: &'static [&'static str],
     read: fn(&Mail) -> Option<Vec<Recipient>>,
+) -> Format {
+    marked_capped(name, markers, Reader::All(read))
+}
+
+/// [`marked`] for a reader that caps its recipients itself.
+const fn marked_capped(
+    name: &'static str,
+    markers: &'static [&'static str],
+    read: Reader,
 ) -> Format {
     Format {
         name,

@@ -22,13 +22,21 @@ const UNSENT_MARKERS: &[&str] = &[
 /// days", `queue.c` / `savemail.c`): the message expired in the queue.
 const EXPIRED_SUBJECT: &str = "cannot send message for";
 
-/// The address of a sendmail verdict line `550 <addr>... reason`, when `line` is one.
+/// The address of a sendmail verdict line `550 <addr>... reason`, when `line` is one. Sendmail
+/// 8 puts the RFC 3463 code after the reply code (`550 5.1.1 <addr>... User unknown`,
+/// `usersmtp.c`); it is skipped.
 fn verdict_address(line: &str) -> Option<&str> {
     let code = line.get(..3)?;
     if !code.bytes().all(|b| b.is_ascii_digit()) || !line.get(3..)?.starts_with(' ') {
         return None;
     }
     let rest = line.get(4..)?;
+    let rest = match text::status_code(rest) {
+        Some(s) if rest.starts_with(s) && rest.get(s.len()..)?.starts_with(' ') => {
+            rest.get(s.len() + 1..)?
+        }
+        _ => rest,
+    };
     let (who, _) = rest.split_once("...")?;
     let who = who.trim();
     if who.contains(' ') {
@@ -75,8 +83,13 @@ pub fn read(mail: &Mail) -> Option<Vec<Recipient>> {
         } else if let Some(addr) = verdict_address(line) {
             match out.last_mut() {
                 Some(last) if last.address.eq_ignore_ascii_case(addr) && replies.is_empty() => {
-                    last.diagnostic.push(' ');
-                    last.diagnostic.push_str(line);
+                    // Only what one response keeps (a run of verdicts for one address is read
+                    // in bounded memory).
+                    if last.diagnostic.len() < text::MAX_RESPONSE {
+                        last.diagnostic.push(' ');
+                        last.diagnostic
+                            .push_str(text::prefix(line, text::MAX_RESPONSE));
+                    }
                 }
                 _ => {
                     let conversation = !replies.is_empty();
