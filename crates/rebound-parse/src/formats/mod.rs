@@ -81,6 +81,11 @@ pub fn read(mail: &Mail) -> Report {
                 recipients.truncate(MAX_RECIPIENTS);
             }
             for r in &mut recipients {
+                // Every format's addresses, from a field, a header or prose, without RFC 5322
+                // comments (`ab(c)d@…` is `abd@…`).
+                if let std::borrow::Cow::Owned(a) = text::strip_comments(&r.address) {
+                    r.address = a;
+                }
                 text::clip(&mut r.diagnostic, text::MAX_RESPONSE);
             }
             return Report {
