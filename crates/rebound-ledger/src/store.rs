@@ -51,13 +51,21 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_ids_never_reused.sql"),
     ),
-    (8, include_str!("../migrations/sqlite/0008_changes.sql")),
+    (
+        8,
+        include_str!("../migrations/sqlite/0008_session_key_mac.sql"),
+    ),
+    (9, include_str!("../migrations/sqlite/0009_changes.sql")),
 ];
 
-/// Schema migrations for PostgreSQL, in order (its own history: it starts at SQLite's 0007).
+/// Schema migrations for PostgreSQL, in order (its own history: its 0001 is SQLite's schema after 0007).
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schema.sql")),
     (2, include_str!("../migrations/postgres/0002_changes.sql")),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_session_key_mac.sql"),
+    ),
 ];
 
 /// Which database a URL names.
@@ -1312,8 +1320,9 @@ pub async fn email_events(c: &mut AnyConnection, account: i64, email: &str) -> R
     rows.iter().map(event_from_row).collect()
 }
 
-/// A web session: (account, is admin, csrf token, expires).
-pub type SessionRow = (Option<i64>, bool, String, Timestamp);
+/// A web session: (account, is admin, csrf token, expires, the MAC of the admin key of an
+/// operator session).
+pub type SessionRow = (Option<i64>, bool, String, Timestamp, String);
 
 /// Stores a session.
 pub async fn insert_session(
@@ -1323,8 +1332,9 @@ pub async fn insert_session(
     now: Timestamp,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, is_admin, csrf, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO sessions \
+         (token_hash, account_id, is_admin, csrf, created_at, expires_at, key_mac) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(token_hash)
     .bind(s.0)
@@ -1332,6 +1342,7 @@ pub async fn insert_session(
     .bind(&s.2)
     .bind(now.0)
     .bind(s.3.0)
+    .bind(&s.4)
     .execute(&mut *c)
     .await?;
     Ok(())
@@ -1340,7 +1351,8 @@ pub async fn insert_session(
 /// A session by its token's hash.
 pub async fn session(c: &mut AnyConnection, token_hash: &str) -> Result<Option<SessionRow>> {
     let row = sqlx::query(
-        "SELECT account_id, is_admin, csrf, expires_at FROM sessions WHERE token_hash = $1",
+        "SELECT account_id, is_admin, csrf, expires_at, key_mac FROM sessions \
+         WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(&mut *c)
@@ -1352,6 +1364,7 @@ pub async fn session(c: &mut AnyConnection, token_hash: &str) -> Result<Option<S
             admin != 0,
             r.try_get("csrf")?,
             Timestamp(r.try_get("expires_at")?),
+            r.try_get("key_mac")?,
         ))
     })
     .transpose()

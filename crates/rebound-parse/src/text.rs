@@ -141,8 +141,21 @@ pub fn addresses(text: &str) -> impl Iterator<Item = &str> {
             };
             i = at + 1;
             let mut s = at;
-            while s > 0 && is_local_byte(b[s - 1]) {
-                s -= 1;
+            let mut local = false;
+            loop {
+                while s > 0 && is_local_byte(b[s - 1]) {
+                    s -= 1;
+                    local = true;
+                }
+                // A comment inside the local part (RFC 5322 §3.2.2: `ab(c)d@…`) belongs to the
+                // address, so the text before it is not lost; `strip_comments` removes it.
+                match comment_before(b, s) {
+                    Some(open) => s = open,
+                    None => break,
+                }
+            }
+            if !local {
+                continue;
             }
             while s < at && b[s] == b'.' {
                 s += 1;
@@ -178,6 +191,80 @@ pub fn addresses(text: &str) -> impl Iterator<Item = &str> {
 /// The first address in `text`.
 pub fn address(text: &str) -> Option<&str> {
     addresses(text).next()
+}
+
+/// Where the comment that ends `b[..end]` opens: `b[end - 1]` is an unescaped `)` whose
+/// balanced `(` (nested comments and quoted-pairs counted, RFC 5322 §3.2.2) is found before any
+/// `@` or line break. Never crossing an `@` keeps [`addresses`] linear: each byte is walked by
+/// the search from the next `@` only.
+fn comment_before(b: &[u8], end: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut k = end;
+    while k > 0 {
+        let c = b[k - 1];
+        // The backslashes before `c`: an odd run escapes it, and the run is pairs of
+        // quoted-pairs either way, so it is skipped whole (one look at each byte).
+        let run = b[..k - 1].iter().rev().take_while(|&&x| x == b'\\').count();
+        let escaped = run % 2 == 1;
+        if k == end && (c != b')' || escaped) {
+            return None;
+        }
+        if matches!(c, b'@' | b'\n' | b'\r') {
+            return None;
+        }
+        if !escaped {
+            match c {
+                b')' => depth += 1,
+                b'(' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Some(k - 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        k -= 1 + run;
+    }
+    None
+}
+
+/// `address` without its RFC 5322 §3.2.2 comments: `ab(c)d@example.org` is `abd@example.org`.
+/// Comments nest and may hold quoted-pairs; a quoted string keeps its parentheses. An address
+/// with an unbalanced comment is returned unchanged (the ledger's validator refuses it). One
+/// pass; borrowed when there is no `(`.
+pub fn strip_comments(address: &str) -> std::borrow::Cow<'_, str> {
+    if memchr::memchr(b'(', address.as_bytes()).is_none() {
+        return std::borrow::Cow::Borrowed(address);
+    }
+    let mut out = String::with_capacity(address.len());
+    let (mut depth, mut quoted) = (0usize, false);
+    let mut chars = address.chars();
+    while let Some(c) = chars.next() {
+        match (c, depth, quoted) {
+            ('\\', 0, _) => {
+                out.push(c);
+                out.extend(chars.next());
+            }
+            ('\\', _, _) => {
+                chars.next();
+            }
+            ('"', 0, _) => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            (_, 0, true) => out.push(c),
+            ('(', _, _) => depth += 1,
+            (')', 0, _) => out.push(c),
+            (')', _, _) => depth = depth.saturating_sub(1),
+            (_, 0, _) => out.push(c),
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        return std::borrow::Cow::Borrowed(address);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The most of a response kept for one recipient, in bytes. An SMTP reply line is at most 512
@@ -795,6 +882,92 @@ mod tests {
         assert_eq!(v, vec!["anna@rcpt.test", "bo@x.org"]);
         assert_eq!(address("no at sign here"), None);
         assert_eq!(address("@@@"), None);
+    }
+
+    #[test]
+    fn comments_are_removed_not_the_text_before_them() {
+        // RFC 5322 §3.2.2: comments nest and hold quoted-pairs.
+        for (text, found, stripped) in [
+            (
+                "ab(c)d@example.org",
+                "ab(c)d@example.org",
+                "abd@example.org",
+            ),
+            (
+                "to <ab(c)d@example.org>",
+                "ab(c)d@example.org",
+                "abd@example.org",
+            ),
+            (
+                "x ab(c(d)e)f@example.org",
+                "ab(c(d)e)f@example.org",
+                "abf@example.org",
+            ),
+            (
+                r"ab(c\)d)e@example.org",
+                r"ab(c\)d)e@example.org",
+                "abe@example.org",
+            ),
+            (
+                r"ab(c\\)d@example.org",
+                r"ab(c\\)d@example.org",
+                "abd@example.org",
+            ),
+            (
+                "abd(work)@example.org",
+                "abd(work)@example.org",
+                "abd@example.org",
+            ),
+            (
+                "(note)abd@example.org",
+                "(note)abd@example.org",
+                "abd@example.org",
+            ),
+            // Not comments of the address: a space, an `@` or an unbalanced parenthesis.
+            (
+                "(user unknown) d@example.org",
+                "d@example.org",
+                "d@example.org",
+            ),
+            ("ab)d@example.org", "d@example.org", "d@example.org"),
+        ] {
+            assert_eq!(address(text), Some(found), "{text}");
+            assert_eq!(strip_comments(found), stripped, "{text}");
+        }
+        assert_eq!(address("(c)@example.org"), None);
+        let v: Vec<_> = addresses("ab(x@y)d@example.org").collect();
+        assert_eq!(v, ["x@y", "d@example.org"]);
+        assert_eq!(
+            strip_comments("\"(a)\"(b)@example.org"),
+            "\"(a)\"@example.org"
+        );
+        assert_eq!(strip_comments("ab(c@example.org"), "ab(c@example.org");
+        assert_eq!(strip_comments("a)b@example.org"), "a)b@example.org");
+        assert_eq!(strip_comments("a(\\"), "a(\\");
+    }
+
+    #[test]
+    fn comment_scanning_is_linear_and_total() {
+        // Hostile nesting, runs of backslashes and many `@`: each is read a bounded number of times.
+        let n = 200_000;
+        let texts = [
+            format!("{}a@b.c", "(".repeat(n) + &")".repeat(n)),
+            format!("{}d@x.org", "\\".repeat(n)),
+            format!("a{}", "(x)a@".repeat(n)),
+            format!("a{}", ")a@".repeat(n)),
+            "(\\)@".repeat(n),
+        ];
+        let t0 = std::time::Instant::now();
+        for t in &texts {
+            for a in addresses(t) {
+                let _ = strip_comments(a);
+            }
+        }
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            t0.elapsed()
+        );
     }
 
     #[test]

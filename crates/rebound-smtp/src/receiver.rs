@@ -196,8 +196,9 @@ fn client_key(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// How long a read or write may wait: the normal timeout, or the short one while the receiver
-/// is under stress (a wait already longer than that ends as soon as stress begins).
+/// How long a read or write may wait: the normal timeout, or the short one once the receiver
+/// has been under stress during the wait (a wait already longer than that ends as soon as
+/// stress begins).
 #[derive(Clone)]
 struct Patience {
     normal: Duration,
@@ -210,9 +211,14 @@ impl Patience {
     async fn wait<F: Future>(&self, work: F) -> Option<F::Output> {
         let started = tokio::time::Instant::now();
         let mut stress = self.stress.clone();
+        // Once a wait has seen stress it stays short: shedding the first idle clients ends the
+        // stress, and the rest, as idle as they were, must not get their long wait back (all
+        // of them ended at the cap, only the first two were shed).
+        let mut stressed = false;
         tokio::pin!(work);
         loop {
-            let limit = match *stress.borrow_and_update() {
+            stressed |= *stress.borrow_and_update();
+            let limit = match stressed {
                 true => self.stressed,
                 false => self.normal,
             };
@@ -750,6 +756,36 @@ mod tests {
             .map(|i| load.admit(IpAddr::from([192, 0, 2, i])).unwrap())
             .collect();
         assert_eq!(waiting.await.unwrap(), None);
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[tokio::test]
+    async fn a_wait_stays_short_after_the_stress_it_saw_has_ended() {
+        let config = Config {
+            max_connections: 4,
+            timeout: Duration::from_secs(300),
+            stress_timeout: Duration::from_millis(300),
+            ..Config::default()
+        };
+        let load = Arc::new(Load::new(&config));
+        let started = std::time::Instant::now();
+        let waits: Vec<_> = (0..4)
+            .map(|_| {
+                let patience = load.patience(&config);
+                tokio::spawn(async move { patience.wait(std::future::pending::<()>()).await })
+            })
+            .collect();
+        let mut slots: Vec<Slot> = (0..4)
+            .map(|i| load.admit(IpAddr::from([192, 0, 2, i])).unwrap())
+            .collect();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        // The first one shed ends the stress; the others are as idle as it was.
+        slots.truncate(2);
+        assert!(!*load.stress.borrow());
+        for w in waits {
+            let ended = tokio::time::timeout(Duration::from_secs(5), w).await;
+            assert_eq!(ended.expect("still waiting").unwrap(), None);
+        }
         assert!(started.elapsed() < Duration::from_secs(10));
     }
 }

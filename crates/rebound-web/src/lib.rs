@@ -110,7 +110,7 @@ impl FromRequestParts<Arc<AppState>> for Web {
         let Some(token) = cookie_token(&parts.headers) else {
             return Err(Redirect::to("/login").into_response());
         };
-        match state.ledger.session(&token).await {
+        match state.ledger.session(&token, &state.admin_key).await {
             Ok(Some(session)) => Ok(Web { token, session }),
             Ok(None) => Err(Redirect::to("/login").into_response()),
             Err(e) => Err(error_page(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())),
@@ -211,11 +211,11 @@ async fn login(
         );
         return ([(header::RETRY_AFTER, secs.to_string())], page).into_response();
     }
-    let (account, admin, next) =
+    let (account, admin_key, next) =
         if !key.is_empty() && rebound_ledger::same_secret(key, &s.admin_key) {
-            (None, true, "/admin")
+            (None, Some(s.admin_key.as_str()), "/admin")
         } else if let Some(a) = s.ledger.authenticate(key) {
-            (Some(a), false, "/emails")
+            (Some(a), None, "/emails")
         } else {
             if !key.is_empty() {
                 s.throttle.failed(client, key);
@@ -226,7 +226,7 @@ async fn login(
                 Some("That key is not valid.".into()),
             );
         };
-    match s.ledger.start_session(account, admin).await {
+    match s.ledger.start_session(account, admin_key).await {
         Ok((token, _)) => {
             let session = set_cookie(&s, &format!("{COOKIE}={token}"), "/", "Lax", 604_800);
             let spent = set_cookie(&s, &format!("{LOGIN_COOKIE}="), "/login", "Strict", 0);

@@ -338,3 +338,20 @@ fn one_big_request_cannot_stall_the_write_path() {
         "the big send was too quick to tell"
     );
 }
+
+#[test]
+fn comments_in_a_recipient_address_are_removed_not_the_text_before_them() {
+    let s = Server::fresh("trust-comments", &["--test-clock", T0]);
+    let (_, k) = s.account("a");
+    // RFC 5322 §3.2.2: a comment may stand between the tokens of an address.
+    let report = dsn(
+        "ab(c)d@example.org",
+        "5.1.1",
+        "550 5.1.1 no such user",
+        "m@x.test",
+    );
+    let v = s.bounce(&k, &report);
+    assert_eq!(v["records"][0]["recipient"], "abd@example.org", "{v}");
+    assert!(eligible(&s, &k, "d@example.org"));
+    assert!(!eligible(&s, &k, "abd@example.org"));
+}

@@ -8,7 +8,7 @@ mod common;
 use std::io::{Read, Write};
 use std::net::IpAddr;
 
-use common::{ADMIN, Server, sign_in};
+use common::{ADMIN, Browser, Server, sign_in};
 use serde_json::{Value, json};
 
 const T0: &str = "2026-03-01T00:00:00Z";
@@ -229,6 +229,28 @@ fn rotating_a_key_ends_its_web_sessions() {
     assert_eq!(admin.get("/admin").0, 200);
     let new_key = v["api_key"].as_str().unwrap();
     assert_eq!(sign_in(&s, new_key).get("/emails").0, 200);
+}
+
+#[test]
+fn a_new_admin_key_ends_the_operators_web_sessions() {
+    let s = Server::fresh("rotate-admin", &[]);
+    let operator = sign_in(&s, ADMIN);
+    assert_eq!(operator.get("/admin").0, 200);
+    let cookie = operator.cookie();
+    // A restart with the same key keeps the session: it is the key that ends it, not the restart.
+    let db = s.kill();
+    let s = Server::start(&db, &[]);
+    assert_eq!(Browser::resume(&s, cookie.clone()).get("/admin").0, 200);
+    // The operator rotates the admin key (it leaked, say) and restarts.
+    let db = s.kill();
+    let new_key = "rotated-admin-key";
+    let s = Server::start(&db, &["--admin-key", new_key]);
+    let (st, head, _) = Browser::resume(&s, cookie).get("/admin");
+    assert_eq!(st, 303, "the session of the old admin key is over: {head}");
+    assert!(head.contains("location: /login"), "{head}");
+    let (st, _) = s.call("GET", "/api/v1/accounts", Some(ADMIN), None);
+    assert_eq!(st, 401);
+    assert_eq!(sign_in(&s, new_key).get("/admin").0, 200);
 }
 
 #[test]

@@ -151,6 +151,11 @@ pub fn read(mail: &Mail) -> Report {
                 flags.push(Flag::TooManyRecipients(more));
             }
             for r in &mut recipients {
+                // Every format's addresses, from a field, a header or prose, without RFC 5322
+                // comments (`ab(c)d@…` is `abd@…`).
+                if let std::borrow::Cow::Owned(a) = text::strip_comments(&r.address) {
+                    r.address = a;
+                }
                 text::clip(&mut r.diagnostic, text::MAX_RESPONSE);
             }
             return Report {

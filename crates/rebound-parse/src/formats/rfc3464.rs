@@ -196,7 +196,9 @@ fn typed_value(value: &str) -> &str {
 }
 
 fn typed_address(value: &str) -> String {
-    let v = typed_value(value);
+    // A structured field (RFC 3464 §2.3.2): comments may stand anywhere between its tokens.
+    let v = text::strip_comments(typed_value(value));
+    let v = text::trim(&v);
     match text::address(v) {
         Some(a) => a.to_string(),
         None => v.trim_matches(['<', '>', ' ']).to_string(),

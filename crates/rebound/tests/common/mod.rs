@@ -565,6 +565,16 @@ pub struct Browser<'a> {
 }
 
 impl Browser<'_> {
+    /// The session cookie, to present again after a restart ([`Browser::resume`]).
+    pub fn cookie(&self) -> String {
+        self.cookie.clone()
+    }
+
+    /// A browser that presents `cookie` to `s` (a restart on the same database).
+    pub fn resume(s: &Server, cookie: String) -> Browser<'_> {
+        Browser { s, cookie }
+    }
+
     /// GET with the session.
     pub fn get(&self, path: &str) -> (u16, String, String) {
         let (st, head, body) = self
