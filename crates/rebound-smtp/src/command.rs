@@ -91,14 +91,24 @@ fn path(arg: &[u8], keyword: &[u8]) -> Option<Path> {
     let rest = trim_start(&arg[keyword.len()..]);
     let rest = rest.strip_prefix(b"<")?;
     let end = rest.iter().position(|b| *b == b'>')?;
-    let params = rest[end + 1..]
+    let mut params = Vec::new();
+    for p in rest[end + 1..]
         .split(|b| *b == b' ' || *b == b'\t')
         .filter(|p| !p.is_empty())
-        .map(|p| match p.iter().position(|b| *b == b'=') {
-            Some(i) => (text(&p[..i]), Some(text(&p[i + 1..]))),
-            None => (text(p), None),
-        })
-        .collect();
+    {
+        let (k, v) = match p.iter().position(|b| *b == b'=') {
+            Some(i) => (&p[..i], Some(text(&p[i + 1..]))),
+            None => (p, None),
+        };
+        // esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-") (RFC 5321 §4.1.2): `=x` or
+        // `-X` is no parameter, and the command is malformed.
+        if !k.first().is_some_and(u8::is_ascii_alphanumeric)
+            || !k.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        {
+            return None;
+        }
+        params.push((text(k), v));
+    }
     Some(Path {
         address: text(&rest[..end]),
         params,
@@ -179,6 +189,21 @@ mod tests {
         assert_eq!(parse(b"RCPT TO:a@b\r\n"), Command::Rcpt(None));
         assert_eq!(parse(b"RCPT TO:<a@b\r\n"), Command::Rcpt(None));
         assert_eq!(parse(b"MAIL\r\n"), Command::Mail(None));
+    }
+
+    #[test]
+    fn a_parameter_without_a_keyword_is_malformed() {
+        for line in [
+            "MAIL FROM:<> =x",
+            "MAIL FROM:<a@b.test> -X",
+            "RCPT TO:<a@b.test> SI!ZE=1",
+        ] {
+            let c = parse(line.as_bytes());
+            assert!(
+                matches!(c, Command::Mail(None) | Command::Rcpt(None)),
+                "{line}: {c:?}"
+            );
+        }
     }
 
     /// The old `&str` slicing (`&arg[..keyword.len()]`) panicked when a multi-byte character
