@@ -48,7 +48,7 @@ def dsn_blocks(m):
             for b in blocks:
                 if b.get("Final-Recipient") or b.get("Original-Recipient"):
                     rc = (b.get("Final-Recipient") or b.get("Original-Recipient")).split(";")[-1].strip().strip("<>")
-                    out.append((rc.lower(), (b.get("Action") or "").strip().lower(), (b.get("Status") or "").strip()))
+                    out.append((rc.lower(), re.sub(r"[^a-z].*", "", (b.get("Action") or "").strip().lower()), (b.get("Status") or "").strip()))
     return out
 
 
@@ -138,7 +138,7 @@ def main():
                     r["file"] = f"{a.server}/{name}"
                     f.write(json.dumps(r) + "\n")
             kinds = {base.split("-")[1]}
-            got |= {f"{case}:{k}" for k in kinds} | {case}
+            got |= {f"{case}:{k}" for k in kinds} | {case, base}
             print(f"{time.time()-t0:6.1f}s {a.server}/{name} records={len(recs)}", flush=True)
         missing = [w for w in want if w not in got]
         if not missing or time.time() - t0 > a.timeout:
