@@ -61,7 +61,10 @@ def label(server, name, raw, table):
     rcpts = [f"{l}@remote.test" for l in MATRIX.get(case, [])] + [f"{l}@lmtp.test" for l in MATRIX.get(case, [])]
     if blocks:
         reported = [(r, a, s) for r, a, s in blocks]
-    else:  # prose notice: the recipients of this case the notice names
+    else:  # prose notice: the recipients of this case the notice names before the quoted original
+        body = text.split("\n\n", 1)[-1] if "\r\n\r\n" not in text else text.split("\r\n\r\n", 1)[-1]
+        cut = [i for i in (body.find("From: Rig Sender"), body.find("Subject: rig ")) if i >= 0]
+        text = body[:min(cut)] if cut else body
         subj = str(m.get("Subject", ""))
         kind = "delayed" if DELAY.search(subj) and not EXPIRY.search(subj) else "failed"
         reported = [(r, kind, "") for r in rcpts if r in text.lower() and truth(r.split("@")[0], table)[0]]

@@ -56,6 +56,8 @@ def main():
                 ro = {rcpts[0]: ["NOTIFY=SUCCESS,FAILURE", f"ORCPT=rfc822;{rcpts[0]}"],
                       rcpts[1]: ["NOTIFY=FAILURE,DELAY", f"ORCPT=rfc822;{rcpts[1]}"]}
             code, resp = s.mail(frm, mo)
+            if code >= 300:
+                print(f"  {case}: MTA refused MAIL FROM: {code} {resp.decode()[:160]}")
             ok = []
             for r in rcpts:
                 c, t = s.rcpt(r, ro.get(r, []))

@@ -10,9 +10,11 @@ server_up() {
   sed -i -e 's/^PORT=.*/PORT=127.0.0.1.'$MTA_PORT'/' -e 's/^ADDRESS=.*/ADDRESS=127.0.0.1/' -e 's/^ESMTPDSTART=.*/ESMTPDSTART=YES/' $E/esmtpd
   grep -q '^ADDRESS=' $E/esmtpd || echo ADDRESS=127.0.0.1 >> $E/esmtpd
   sed -i 's/^PORT=127.0.0.1./PORT=/' $E/esmtpd
+  mkdir -p $C/run/courier
+  grep -q '^opt BOFHCHECKDNS=0' $E/bofh 2>/dev/null || echo 'opt BOFHCHECKDNS=0' >> $E/bofh   # no DNS on loopback
   chroot $C sh -c 'makesmtpaccess; makealiases; makeacceptmailfor; makehosteddomains' || true
   # root has no CAP_DAC_OVERRIDE in this container: give the queue to courier's own user
-  chroot $C sh -c 'chown -R daemon:daemon /var/lib/courier /var/spool/courier 2>/dev/null; courier start; esmtpd start'
+  chroot $C sh -c 'chown -R courier:courier /var/lib/courier /run/courier; courier start; esmtpd start'
   wait_port 127.0.0.1 $MTA_PORT 20
 }
 server_down() { chroot $C sh -c 'esmtpd stop; courier stop' || true; }

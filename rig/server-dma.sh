@@ -10,6 +10,7 @@ server_up() {
   rm -f $C/var/spool/dma/* 2>/dev/null || true
 }
 server_down() { :; }
-SEND="--cmd chroot $CHROOTS/dma /usr/sbin/dma"
+printf '#!/bin/sh\nexec chroot %s /usr/sbin/dma "$@"\n' $C > $RUN/dma-sendmail; chmod +x $RUN/dma-sendmail
+SEND="--cmd $RUN/dma-sendmail"
 CASES=hardmix,unknown,nodomain,full,disabled,spam,blocked,relay,dmarc,spamdata,virus,toobig
 WAIT="hardmix,unknown,toobig"; TIMEOUT=60

@@ -15,5 +15,6 @@ server_up() {
   sleep 1
 }
 server_down() { stop_pid nullmailer $(cat $RUN/nullmailer.pid 2>/dev/null); }
-SEND="--cmd chroot $CHROOTS/nullmailer /usr/sbin/sendmail"
+printf '#!/bin/sh\nexec chroot %s /usr/sbin/sendmail "$@"\n' $C > $RUN/nullmailer-sendmail; chmod +x $RUN/nullmailer-sendmail
+SEND="--cmd $RUN/nullmailer-sendmail"
 WAIT="hardmix,unknown,grey,tempfail,tempfull"; TIMEOUT=150
