@@ -75,6 +75,8 @@ def label(server, name, raw, table):
         local = r.split("@")[0].split("+")[0]
         reply, cause = truth(local, table)
         rec = dict(file=f"{server}/{name}", recipient=r)
+        if local == "ok" and action == "failed":
+            continue  # the server gave up on a recipient the remote accepted (nullmailer fails the whole message on one refusal): no truth to label
         if local in table and "type" in table[local]:  # a server's own refusal, labelled in full
             rec.update({k: table[local][k] for k in ("status", "reply_code", "cause", "type", "reason")})
         elif action in ("relayed", "delivered", "expanded") or (local == "ok" and reply is None):
