@@ -48,7 +48,12 @@ def dsn_blocks(m):
             for b in blocks:
                 if b.get("Final-Recipient") or b.get("Original-Recipient"):
                     rc = (b.get("Final-Recipient") or b.get("Original-Recipient")).split(";")[-1].strip().strip("<>")
-                    out.append((rc.lower(), re.sub(r"[^a-z].*", "", (b.get("Action") or "").strip().lower()), (b.get("Status") or "").strip()))
+                    act = re.sub(r"[^a-z].*", "", (b.get("Action") or "").strip().lower())
+                    diag = (b.get("Diagnostic-Code") or "").lower()
+                    named = re.findall(r"<([^<>@\s]+@[^<>\s]+)>", diag)
+                    if named and rc.lower() not in named:
+                        continue  # reported with another recipient's refusal (the server gave up the whole message)
+                    out.append((rc.lower(), act, (b.get("Status") or "").strip()))
     return out
 
 
@@ -75,7 +80,7 @@ def label(server, name, raw, table):
         local = r.split("@")[0].split("+")[0]
         reply, cause = truth(local, table)
         rec = dict(file=f"{server}/{name}", recipient=r)
-        if local == "ok" and action == "failed":
+        if local == "ok" and action in ("failed", "delayed"):
             continue  # the server gave up on a recipient the remote accepted (nullmailer fails the whole message on one refusal): no truth to label
         if local in table and "type" in table[local]:  # a server's own refusal, labelled in full
             rec.update({k: table[local][k] for k in ("status", "reply_code", "cause", "type", "reason")})
@@ -87,7 +92,7 @@ def label(server, name, raw, table):
             st = reply.split()[1]
             rec.update(status=st, reply_code=reply[:3], cause=cause, type=FINAL[cause][0], reason=FINAL[cause][1])
         else:  # temporary refusal: pending, or expired
-            expired = action == "failed" or status.startswith("4.4.7") or status.startswith("5") \
+            expired = action == "failed" or re.match(r"returned mail", str(m.get("Subject", "")), re.I) or status.startswith("4.4.7") or status.startswith("5") \
                 or (action == "delayed" and re.search(r"expired|too long|giving up", text, re.I) and not blocks_say_delay(text))
             reason = TEMP.get(local, table.get(local, {}).get("reason", "temporary_failure"))
             if not expired:
