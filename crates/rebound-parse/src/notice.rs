@@ -213,6 +213,11 @@ impl<'a> Notice<'a> {
         }
     }
 
+    /// Whether the index is of a few recipients (see [`FEW`]).
+    fn few(&self) -> bool {
+        !self.capped && self.others.len() <= FEW
+    }
+
     fn names(&self) -> &Names {
         self.names
             .get_or_init(|| Names::new(self.text, self.lines, self.others, self.capped))
@@ -221,6 +226,10 @@ impl<'a> Notice<'a> {
     /// The most telling line of the notice about `address`: the one with the most text after
     /// the address (Sendmail "<a@b>... Deferred: ..."), else the paragraph that names it.
     pub(crate) fn response(&mut self, address: &str) -> Option<String> {
+        if self.few() {
+            // A few recipients cost a bounded number of lookups: none is kept.
+            return self.find_response(address);
+        }
         let key = address.to_ascii_lowercase();
         if let Some(r) = self.responses.get(&key) {
             return r.clone();
@@ -257,11 +266,14 @@ impl<'a> Notice<'a> {
         // The paragraph ends where the next recipient's starts (OpenSMTPD lists them line by
         // line).
         let next = names.next_line(i, names.recipient(self.others, address));
-        let p = self
-            .paragraphs
-            .entry((i, next))
-            .or_insert_with(|| textscan::paragraph(lines, i, next))
-            .clone();
+        let p = if self.few() {
+            textscan::paragraph(lines, i, next)
+        } else {
+            self.paragraphs
+                .entry((i, next))
+                .or_insert_with(|| textscan::paragraph(lines, i, next))
+                .clone()
+        };
         if n > 0 || p.len() > address.len() + 2 {
             Some(p)
         } else {
