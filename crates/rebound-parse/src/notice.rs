@@ -329,6 +329,7 @@ impl<'a> Notice<'a> {
         address: &str,
         diagnostic: &str,
     ) -> Option<&'static str> {
+        let few = self.few();
         let lines = self.lines;
         self.transcript
             .get_or_init(|| Transcript::new(self.text, lines))
@@ -337,18 +338,25 @@ impl<'a> Notice<'a> {
             .names
             .get_or_init(|| Names::new(self.text, lines, self.others, self.capped));
         let t = self.transcript.get_mut()?.as_mut()?;
-        let key = address.to_ascii_lowercase();
-        let by_address = *t.by_address.entry(key).or_insert_with(|| {
+        let reply_of_line = &t.reply_of_line;
+        let find = || {
             names
                 .occurrences(lines, address)
                 .map(|tok| {
-                    t.reply_of_line
+                    reply_of_line
                         .get(tok.line as usize)
                         .copied()
                         .unwrap_or(NONE)
                 })
                 .find(|r| *r != NONE)
-        });
+        };
+        let by_address = if few {
+            find()
+        } else {
+            *t.by_address
+                .entry(address.to_ascii_lowercase())
+                .or_insert_with(find)
+        };
         let probe = diagnostic
             .char_indices()
             .nth(24)
@@ -392,6 +400,7 @@ impl<'a> Notice<'a> {
         address: &str,
         single: bool,
     ) -> Option<(String, &'a str)> {
+        let few = self.few();
         let lines = self.lines;
         self.codes
             .get_or_init(|| Codes::new(self.text, lines))
@@ -403,9 +412,8 @@ impl<'a> Notice<'a> {
         let found = if single {
             Some(0).filter(|_| !c.coded.is_empty())
         } else {
-            let key = address.to_ascii_lowercase();
             let coded_of_line = &c.coded_of_line;
-            *c.by_address.entry(key).or_insert_with(|| {
+            let find = || {
                 names
                     .occurrences(lines, address)
                     .map(|tok| {
@@ -415,7 +423,14 @@ impl<'a> Notice<'a> {
                             .unwrap_or(NONE)
                     })
                     .find(|k| *k != NONE)
-            })
+            };
+            if few {
+                find()
+            } else {
+                *c.by_address
+                    .entry(address.to_ascii_lowercase())
+                    .or_insert_with(find)
+            }
         }?;
         let (line, status) = c.coded.get(found as usize)?;
         Some((
