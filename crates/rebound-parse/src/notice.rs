@@ -25,6 +25,12 @@ use crate::text;
 /// (see the module documentation); further ones name no line.
 const MAX_SEARCHED: usize = 8;
 
+/// Up to how many recipients the index holds only their own addresses, found by one search of
+/// the notice each ([`tokens_of_few`]), instead of every address of the notice: for the
+/// reports of one or a few recipients, nearly all of them, that costs less than reading every
+/// address. Not more than [`MAX_SEARCHED`], so that every recipient is searched for either way.
+const FEW: usize = MAX_SEARCHED;
+
 /// No recipient on a line (see [`Names::line_rcpt`]).
 const NONE: u32 = u32::MAX;
 /// Several different recipients on a line.
@@ -67,6 +73,7 @@ const MAX_INNER: usize = 4;
 /// `/` (a file path, as Exim quotes a pipe's or a file's error) or a `=` (BATV `prvs=tag=`,
 /// SRS `SRS0=…=`), with a local part of at most [`MAX_LOCAL`] octets: the last
 /// [`MAX_INNER`] of them.
+#[inline(never)]
 fn push_token(tokens: &mut Vec<Token>, address: &str, line: usize, start: usize) {
     let b = address.as_bytes();
     let at = memchr::memrchr(b'@', b).unwrap_or(0);
@@ -99,22 +106,35 @@ fn push_token(tokens: &mut Vec<Token>, address: &str, line: usize, start: usize)
     }
 }
 
+/// Whether [`push_token`] makes a token of `address` from its offset `k` (more than 0) on:
+/// a suffix after a `/` or a `=` with a local part of at most [`MAX_LOCAL`] octets, one of
+/// the [`MAX_INNER`] shortest such.
+fn is_inner(address: &[u8], k: usize) -> bool {
+    let at = memchr::memrchr(b'@', address).unwrap_or(0);
+    let separator = |k: usize| k > 0 && matches!(address.get(k - 1), Some(b'/' | b'='));
+    k < at
+        && separator(k)
+        && at - k <= MAX_LOCAL
+        && (k + 1..at).filter(|&j| separator(j)).count() < MAX_INNER
+}
+
 /// The addresses of the notice, and which recipients each line names.
 struct Names {
     tokens: Vec<Token>,
     /// Indices of `tokens` sorted by (hash, position): a binary search finds an address's
     /// occurrences in text order.
     by_hash: Vec<u32>,
-    /// Per line: the recipient it names (the index in `others` of the first recipient with that
-    /// address), [`NONE`] or [`MANY`].
-    line_rcpt: Vec<u32>,
-    /// `next_any[j]`: the first line at or after `j` that names a recipient (`lines.len()` if
-    /// none); one entry more than there are lines.
-    next_any: Vec<u32>,
-    /// `next_diff[j]`, for a line naming one recipient: the first later line naming another
-    /// one (or several).
+    /// The lines that name a recipient, in order, with the recipient each names (the index in
+    /// `others` of the first recipient with that address), [`MANY`] or [`UNREAD`]: only
+    /// these lines, so the index costs nothing per line of the notice.
+    named: Vec<(u32, u32)>,
+    /// `next_diff[k]`, for `named[k]` naming one recipient: the first later line naming
+    /// another one (or several).
     next_diff: Vec<u32>,
-    /// Recipients as (hash of the address, index in `others`), sorted.
+    /// How many lines the notice has.
+    lines: usize,
+    /// Recipients as (hash of the address, index in `others`), sorted; empty for [`FEW`]
+    /// recipients, which are compared one by one.
     rcpt: Vec<(u64, u32)>,
 }
 
@@ -193,6 +213,11 @@ impl<'a> Notice<'a> {
         }
     }
 
+    /// Whether the index is of a few recipients (see [`FEW`]).
+    fn few(&self) -> bool {
+        !self.capped && self.others.len() <= FEW
+    }
+
     fn names(&self) -> &Names {
         self.names
             .get_or_init(|| Names::new(self.text, self.lines, self.others, self.capped))
@@ -201,6 +226,10 @@ impl<'a> Notice<'a> {
     /// The most telling line of the notice about `address`: the one with the most text after
     /// the address (Sendmail "<a@b>... Deferred: ..."), else the paragraph that names it.
     pub(crate) fn response(&mut self, address: &str) -> Option<String> {
+        if self.few() {
+            // A few recipients cost a bounded number of lookups: none is kept.
+            return self.find_response(address);
+        }
         let key = address.to_ascii_lowercase();
         if let Some(r) = self.responses.get(&key) {
             return r.clone();
@@ -237,11 +266,14 @@ impl<'a> Notice<'a> {
         // The paragraph ends where the next recipient's starts (OpenSMTPD lists them line by
         // line).
         let next = names.next_line(i, names.recipient(self.others, address));
-        let p = self
-            .paragraphs
-            .entry((i, next))
-            .or_insert_with(|| textscan::paragraph(lines, i, next))
-            .clone();
+        let p = if self.few() {
+            textscan::paragraph(lines, i, next)
+        } else {
+            self.paragraphs
+                .entry((i, next))
+                .or_insert_with(|| textscan::paragraph(lines, i, next))
+                .clone()
+        };
         if n > 0 || p.len() > address.len() + 2 {
             Some(p)
         } else {
@@ -297,26 +329,34 @@ impl<'a> Notice<'a> {
         address: &str,
         diagnostic: &str,
     ) -> Option<&'static str> {
+        let few = self.few();
         let lines = self.lines;
         self.transcript
-            .get_or_init(|| Transcript::new(lines))
+            .get_or_init(|| Transcript::new(self.text, lines))
             .as_ref()?;
         let names = self
             .names
             .get_or_init(|| Names::new(self.text, lines, self.others, self.capped));
         let t = self.transcript.get_mut()?.as_mut()?;
-        let key = address.to_ascii_lowercase();
-        let by_address = *t.by_address.entry(key).or_insert_with(|| {
+        let reply_of_line = &t.reply_of_line;
+        let find = || {
             names
                 .occurrences(lines, address)
                 .map(|tok| {
-                    t.reply_of_line
+                    reply_of_line
                         .get(tok.line as usize)
                         .copied()
                         .unwrap_or(NONE)
                 })
                 .find(|r| *r != NONE)
-        });
+        };
+        let by_address = if few {
+            find()
+        } else {
+            *t.by_address
+                .entry(address.to_ascii_lowercase())
+                .or_insert_with(find)
+        };
         let probe = diagnostic
             .char_indices()
             .nth(24)
@@ -360,8 +400,11 @@ impl<'a> Notice<'a> {
         address: &str,
         single: bool,
     ) -> Option<(String, &'a str)> {
+        let few = self.few();
         let lines = self.lines;
-        self.codes.get_or_init(|| Codes::new(lines)).as_ref()?;
+        self.codes
+            .get_or_init(|| Codes::new(self.text, lines))
+            .as_ref()?;
         let names = self
             .names
             .get_or_init(|| Names::new(self.text, lines, self.others, self.capped));
@@ -369,9 +412,8 @@ impl<'a> Notice<'a> {
         let found = if single {
             Some(0).filter(|_| !c.coded.is_empty())
         } else {
-            let key = address.to_ascii_lowercase();
             let coded_of_line = &c.coded_of_line;
-            *c.by_address.entry(key).or_insert_with(|| {
+            let find = || {
                 names
                     .occurrences(lines, address)
                     .map(|tok| {
@@ -381,7 +423,14 @@ impl<'a> Notice<'a> {
                             .unwrap_or(NONE)
                     })
                     .find(|k| *k != NONE)
-            })
+            };
+            if few {
+                find()
+            } else {
+                *c.by_address
+                    .entry(address.to_ascii_lowercase())
+                    .or_insert_with(find)
+            }
         }?;
         let (line, status) = c.coded.get(found as usize)?;
         Some((
@@ -393,98 +442,74 @@ impl<'a> Notice<'a> {
 
 impl Names {
     fn new(notice: &str, lines: &[&str], others: &[String], capped: bool) -> Names {
-        let mut tokens = Vec::new();
-        for (i, l) in lines.iter().enumerate() {
-            for a in text::addresses(l) {
-                let start = (a.as_ptr() as usize).wrapping_sub(l.as_ptr() as usize);
-                push_token(&mut tokens, a, i, start);
-            }
-        }
-        // Recipients that are no plain address: their occurrences as text, as tokens too.
-        let mut searched: Vec<String> = Vec::new();
-        let line_starts: Vec<usize> = lines
-            .iter()
-            .map(|l| (l.as_ptr() as usize).wrapping_sub(notice.as_ptr() as usize))
-            .collect();
-        for o in others {
-            let plain = text::address(o).is_some_and(|a| a.len() == o.len());
-            if plain || o.is_empty() || searched.len() >= MAX_SEARCHED {
-                continue;
-            }
-            let key = o.to_ascii_lowercase();
-            if searched.contains(&key) {
-                continue;
-            }
-            searched.push(key);
-            for at in occurrences_ci(notice, o) {
-                let line = line_starts.partition_point(|s| *s <= at).saturating_sub(1);
-                let start = at - line_starts.get(line).copied().unwrap_or(0);
-                let fits = lines.get(line).is_some_and(|l| start + o.len() <= l.len());
-                if fits {
-                    tokens.push(Token {
-                        hash: fold_hash(o),
-                        line: index(line),
-                        start: index(start),
-                        len: index(o.len()),
-                    });
-                }
-            }
-        }
+        let few = !capped && others.len() <= FEW;
+        let (tokens, mut named) = if few {
+            tokens_of_few(notice, lines, others)
+        } else {
+            (tokens_of_all(notice, lines, others), Vec::new())
+        };
         let mut by_hash: Vec<u32> = (0..index(tokens.len())).collect();
         // In text order within one hash (searched occurrences were appended after the tokens).
         by_hash.sort_unstable_by_key(|&k| {
             let t = tokens[k as usize];
             (t.hash, t.line, t.start)
         });
-        let mut rcpt: Vec<(u64, u32)> = others
-            .iter()
-            .enumerate()
-            .map(|(k, o)| (fold_hash(o), index(k)))
-            .collect();
-        rcpt.sort_unstable();
+        // A few recipients are looked up one by one (see [`Names::recipient`]).
+        let mut rcpt: Vec<(u64, u32)> = Vec::new();
+        if !few {
+            rcpt = others
+                .iter()
+                .enumerate()
+                .map(|(k, o)| (fold_hash(o), index(k)))
+                .collect();
+            rcpt.sort_unstable();
+        }
         let mut names = Names {
             tokens,
             by_hash,
-            line_rcpt: vec![NONE; lines.len()],
-            next_any: vec![index(lines.len()); lines.len() + 1],
-            next_diff: vec![index(lines.len()); lines.len()],
+            named: Vec::new(),
+            next_diff: Vec::new(),
+            lines: lines.len(),
             rcpt,
         };
-        for k in 0..names.tokens.len() {
-            let t = names.tokens[k];
-            let Some(word) = token_text(lines, &t) else {
-                continue;
-            };
-            let id = match names.recipient(others, word) {
-                NONE if capped => UNREAD,
-                NONE => continue,
-                id => id,
-            };
-            if let Some(slot) = names.line_rcpt.get_mut(t.line as usize) {
-                *slot = match *slot {
-                    NONE => id,
-                    same if same == id => id,
-                    _ => MANY,
+        if !few {
+            named.reserve(names.tokens.len());
+            for t in &names.tokens {
+                let Some(word) = token_text(lines, t) else {
+                    continue;
                 };
+                let id = match names.recipient(others, word) {
+                    NONE if capped => UNREAD,
+                    NONE => continue,
+                    id => id,
+                };
+                named.push((t.line, id));
+            }
+        }
+        // By line; a line naming different recipients names MANY.
+        named.sort_unstable();
+        named.dedup();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(named.len());
+        for (line, id) in named {
+            match merged.last_mut() {
+                Some(last) if last.0 == line => last.1 = MANY,
+                _ => merged.push((line, id)),
             }
         }
         let end = index(lines.len());
-        for j in (0..lines.len()).rev() {
-            let after = names.next_any[j + 1];
-            names.next_any[j] = if names.line_rcpt[j] == NONE {
-                after
-            } else {
-                index(j)
-            };
-            let r = names.line_rcpt[j];
-            if r != NONE && r != MANY {
-                names.next_diff[j] = match names.line_rcpt.get(after as usize) {
+        let mut next_diff = vec![end; merged.len()];
+        for k in (0..merged.len()).rev() {
+            let r = merged[k].1;
+            if r != MANY {
+                next_diff[k] = match merged.get(k + 1) {
                     None => end,
-                    Some(&n) if n == r => names.next_diff[after as usize],
-                    Some(_) => after,
+                    Some(&(_, n)) if n == r => next_diff[k + 1],
+                    Some(&(after, _)) => after,
                 };
             }
         }
+        names.named = merged;
+        names.next_diff = next_diff;
         names
     }
 
@@ -509,6 +534,12 @@ impl Names {
 
     /// The recipient whose address `word` is (the first of `others` with it), or [`NONE`].
     fn recipient(&self, others: &[String], word: &str) -> u32 {
+        if others.len() <= FEW && self.rcpt.is_empty() {
+            return others
+                .iter()
+                .position(|o| o.eq_ignore_ascii_case(word))
+                .map_or(NONE, index);
+        }
         let h = fold_hash(word);
         let from = self.rcpt.partition_point(|(x, _)| *x < h);
         self.rcpt
@@ -526,13 +557,144 @@ impl Names {
 
     /// The first line after `i` that names a recipient other than `id`.
     fn next_line(&self, i: usize, id: u32) -> usize {
-        let k = self.next_any.get(i + 1).copied().unwrap_or(NONE);
-        match self.line_rcpt.get(k as usize) {
-            None => self.line_rcpt.len(),
-            Some(&r) if r == id && r != MANY => self.next_diff[k as usize] as usize,
-            Some(_) => k as usize,
+        let k = self
+            .named
+            .partition_point(|(line, _)| (*line as usize) <= i);
+        match self.named.get(k) {
+            None => self.lines,
+            Some(&(_, r)) if r == id && r != MANY => self.next_diff[k] as usize,
+            Some(&(line, _)) => line as usize,
         }
     }
+}
+
+/// The line of `lines` (pieces of `notice`, in order) that holds the `len` bytes at offset
+/// `at` of the notice, and their start in it, when they lie within one.
+#[inline(never)]
+fn line_of(notice: &str, lines: &[&str], at: usize, len: usize) -> Option<(usize, usize)> {
+    let offset = |l: &str| (l.as_ptr() as usize).wrapping_sub(notice.as_ptr() as usize);
+    let line = lines.partition_point(|l| offset(l) <= at).checked_sub(1)?;
+    let l = lines.get(line)?;
+    let start = at - offset(l);
+    (start + len <= l.len()).then_some((line, start))
+}
+
+/// Every address of the notice as a token (what [`push_token`] makes of each), and the
+/// occurrences as text of the first [`MAX_SEARCHED`] recipients that are no plain address.
+fn tokens_of_all(notice: &str, lines: &[&str], others: &[String]) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        for a in text::addresses(l) {
+            let start = (a.as_ptr() as usize).wrapping_sub(l.as_ptr() as usize);
+            push_token(&mut tokens, a, i, start);
+        }
+    }
+    // Recipients that are no plain address: their occurrences as text, as tokens too.
+    let mut searched: Vec<String> = Vec::new();
+    for o in others {
+        let plain = text::address(o).is_some_and(|a| a.len() == o.len());
+        if plain || o.is_empty() || searched.len() >= MAX_SEARCHED {
+            continue;
+        }
+        let key = o.to_ascii_lowercase();
+        if searched.contains(&key) {
+            continue;
+        }
+        searched.push(key);
+        for at in occurrences_ci(notice, o) {
+            if let Some((line, start)) = line_of(notice, lines, at, o.len()) {
+                tokens.push(Token {
+                    hash: fold_hash(o),
+                    line: index(line),
+                    start: index(start),
+                    len: index(o.len()),
+                });
+            }
+        }
+    }
+    tokens
+}
+
+/// The tokens of [`tokens_of_all`] that are the address of one of `others` (at most [`FEW`]
+/// of them), each with the recipient it names, found by looking for each recipient instead of
+/// reading every address of the notice: the only tokens the index is asked about in a report
+/// that is not cut at the recipient cap (any other names no recipient). An occurrence of a
+/// plain address counts where [`push_token`] makes a token of exactly those bytes of its line.
+#[inline(never)]
+fn tokens_of_few(notice: &str, lines: &[&str], others: &[String]) -> (Vec<Token>, Vec<(u32, u32)>) {
+    let mut tokens = Vec::new();
+    let mut named = Vec::new();
+    // Occurrences of plain addresses, to be checked against the tokens of their line.
+    let mut candidates: Vec<(Token, u32)> = Vec::new();
+    for (k, o) in others.iter().enumerate() {
+        let seen = others
+            .get(..k)
+            .is_some_and(|before| before.iter().any(|p| p.eq_ignore_ascii_case(o)));
+        if o.is_empty() || seen {
+            continue;
+        }
+        let id = index(k);
+        let plain = text::address(o).is_some_and(|a| a.len() == o.len());
+        let hash = fold_hash(o);
+        let mut add = |at: usize| {
+            if let Some((line, start)) = line_of(notice, lines, at, o.len()) {
+                let t = Token {
+                    hash,
+                    line: index(line),
+                    start: index(start),
+                    len: index(o.len()),
+                };
+                if plain {
+                    candidates.push((t, id));
+                } else {
+                    tokens.push(t);
+                    named.push((t.line, id));
+                }
+            }
+        };
+        match memchr::memchr(b'@', o.as_bytes()) {
+            // Every occurrence holds the address's first `@` at the same offset: the few `@`
+            // of the notice are all there is to compare.
+            Some(a) => {
+                for q in memchr::memchr_iter(b'@', notice.as_bytes()) {
+                    let Some(p) = q.checked_sub(a) else {
+                        continue;
+                    };
+                    let here = notice.as_bytes().get(p..p + o.len());
+                    if here.is_some_and(|h| h.eq_ignore_ascii_case(o.as_bytes())) {
+                        add(p);
+                    }
+                }
+            }
+            None => occurrences_ci(notice, o).for_each(&mut add),
+        }
+    }
+    // In line order, so that each line's addresses are read once.
+    candidates.sort_unstable_by_key(|(t, _)| (t.line, t.start));
+    let mut of_line: Vec<(usize, usize)> = Vec::new();
+    let mut read = NONE;
+    for (c, id) in candidates {
+        let l = lines.get(c.line as usize).copied().unwrap_or("");
+        if c.line != read {
+            read = c.line;
+            of_line.clear();
+            of_line.extend(text::addresses(l).map(|a| {
+                let start = (a.as_ptr() as usize).wrapping_sub(l.as_ptr() as usize);
+                (start, start + a.len())
+            }));
+        }
+        let (start, end) = (c.start as usize, (c.start + c.len) as usize);
+        let token = of_line.iter().any(|&(s, e)| {
+            e == end
+                && (s == start
+                    || (s < start && is_inner(l.as_bytes().get(s..e).unwrap_or(&[]), start - s)))
+        });
+        if token {
+            tokens.push(c);
+            named.push((c.line, id));
+        }
+    }
+    (tokens, named)
 }
 
 /// The offsets of every occurrence of `needle` in `haystack` (ASCII case-insensitively,
@@ -554,7 +716,9 @@ fn token_text<'l>(lines: &[&'l str], t: &Token) -> Option<&'l str> {
 }
 
 impl<'a> Transcript<'a> {
-    fn new(lines: &[&'a str]) -> Option<Transcript<'a>> {
+    fn new(notice: &str, lines: &[&'a str]) -> Option<Transcript<'a>> {
+        // Only a reply line makes one, and most notices have none.
+        memchr::memmem::find(notice.as_bytes(), b"<<< ")?;
         let mut replies = Vec::new();
         let mut reply_of_line = vec![NONE; lines.len()];
         let mut prefixes = Vec::new();
@@ -605,10 +769,13 @@ impl<'a> Transcript<'a> {
 }
 
 impl Codes {
-    fn new(lines: &[&str]) -> Option<Codes> {
+    fn new(notice: &str, lines: &[&str]) -> Option<Codes> {
+        // The first line that has the marker: the line of its first occurrence in the notice
+        // (it holds no line break, so every occurrence lies within a line).
+        let at = text::find_ci(notice, TRANSCRIPT)?;
         let start = lines
-            .iter()
-            .position(|l| text::contains_ci(l, TRANSCRIPT))?;
+            .partition_point(|l| (l.as_ptr() as usize).wrapping_sub(notice.as_ptr() as usize) <= at)
+            .checked_sub(1)?;
         let mut coded = Vec::new();
         let mut coded_of_line = vec![NONE; lines.len()];
         let block = lines
