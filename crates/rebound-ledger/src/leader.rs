@@ -4,7 +4,7 @@
 //! when the node dies (even by `kill -9`) the server drops the connection, the lock is free,
 //! and the next node to ask takes over. On SQLite there is one node, which always leads.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use sqlx::AnyConnection;
@@ -80,6 +80,3 @@ impl Ledger {
         self.leading.load(Ordering::Acquire)
     }
 }
-
-/// Whether a node leads; kept in the ledger.
-pub(crate) type Leading = AtomicBool;

@@ -32,7 +32,7 @@ pub struct Ledger {
     /// The last change log row this node's gate and keys reflect.
     changes_seen: std::sync::atomic::AtomicI64,
     /// Whether this node leads the cluster now (see `leader`).
-    pub(crate) leading: crate::leader::Leading,
+    pub(crate) leading: std::sync::atomic::AtomicBool,
     pub(crate) write: Mutex<()>,
     pub(crate) clock: Clock,
     policy: Policy,
@@ -424,10 +424,17 @@ impl Ledger {
         .await?;
         store::append_changes(&mut tx, &[store::Change::Key(account)]).await?;
         tx.commit().await?;
+        self.set_key(account, Some(hash));
+        Ok(api_key)
+    }
+
+    /// Makes `hash` the one key of `account` in the key table (`None`: it has none).
+    fn set_key(&self, account: i64, hash: Option<String>) {
         let mut keys = self.keys.write().unwrap_or_else(|e| e.into_inner());
         keys.retain(|_, id| *id != account);
-        keys.insert(hash, account);
-        Ok(api_key)
+        if let Some(hash) = hash {
+            keys.insert(hash, account);
+        }
     }
 
     /// The account a key belongs to.
@@ -1064,11 +1071,7 @@ impl Ledger {
                     }
                     store::Change::Key(account) => {
                         let hash = store::key_hash_of(&mut c, *account).await?;
-                        let mut keys = self.keys.write().unwrap_or_else(|e| e.into_inner());
-                        keys.retain(|_, id| id != account);
-                        if let Some(hash) = hash {
-                            keys.insert(hash, *account);
-                        }
+                        self.set_key(*account, hash);
                     }
                 }
             }

@@ -153,7 +153,7 @@ const MIGRATION_LOCK: i64 = 0x7265_626f_756e_6401;
 
 async fn migrate(pool: &AnyPool, migrations: &'static [(i64, &'static str)]) -> Result<()> {
     let mut conn = pool.acquire().await?;
-    let postgres = std::ptr::eq(migrations, POSTGRES_MIGRATIONS);
+    let postgres = is_postgres(&conn);
     if postgres {
         sqlx::query("SELECT pg_advisory_lock($1) IS NULL")
             .bind(MIGRATION_LOCK)
